@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Plexus.Agent.Api;
+using Plexus.Agent.Configuration;
+using Plexus.Agent.Registration;
+using Plexus.Store;
+
+namespace Plexus.Agent;
+
+/// <summary>The composition root: wires store, controllers and the API for one node, and runs until SIGTERM.</summary>
+public static partial class AgentHost
+{
+    /// <summary>Builds the agent application for <paramref name="config"/> (not started).</summary>
+    public static WebApplication Build(AgentConfig config)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "plexus-agent", Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(config.LogLevel, ignoreCase: true));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        PrepareSocket(config.ApiSocket);
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(config.ApiSocket));
+
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentState>();
+        builder.Services.AddSingleton(sp => StoreFactory.Create(
+            new StoreOptions { Url = config.StoreUrl, CaFile = config.StoreCaFile, CertFile = config.StoreCertFile, KeyFile = config.StoreKeyFile },
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<NodeRegistrar>();
+
+        var app = builder.Build();
+        AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plexus.Agent");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Kestrel creates the socket with the process umask; only root may talk to the agent.
+            File.SetUnixFileMode(config.ApiSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            LogStarted(log, config.Node, config.Cluster, AgentInfo.Version, config.ApiSocket);
+        });
+        app.Lifetime.ApplicationStopping.Register(() => LogStopping(log, config.Node));
+        app.Lifetime.ApplicationStopped.Register(() => File.Delete(config.ApiSocket));
+        return app;
+    }
+
+    private static void PrepareSocket(string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(dir))
+        {
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        // A socket left by a killed agent would make bind fail with EADDRINUSE.
+        File.Delete(path);
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "plexus-agent {Version} started for node {Cluster}/{Node}; API on {Socket}")]
+    private static partial void LogStarted(ILogger logger, string node, string cluster, string version, string socket);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Node {Node}: shutting down (the datapath keeps forwarding)")]
+    private static partial void LogStopping(ILogger logger, string node);
+}

@@ -1,0 +1,41 @@
+namespace Plexus.Agent.Configuration;
+
+/// <summary>The agent's immutable configuration, from the YAML file with command-line flags applied on top.</summary>
+public sealed record AgentConfig
+{
+    /// <summary>This node's name, unique in its cluster.</summary>
+    public required string Node { get; init; }
+
+    /// <summary>The cluster this node belongs to.</summary>
+    public required string Cluster { get; init; }
+
+    /// <summary>Cluster id, 1–255 (0 = not meshed).</summary>
+    public int ClusterId { get; init; }
+
+    /// <summary>Store URL (<c>etcd://host:port</c>, <c>etcds://…</c>, <c>memory://</c>).</summary>
+    public required string StoreUrl { get; init; }
+
+    /// <summary>TLS: CA of the etcd server.</summary>
+    public string? StoreCaFile { get; init; }
+
+    /// <summary>TLS: client certificate.</summary>
+    public string? StoreCertFile { get; init; }
+
+    /// <summary>TLS: client key.</summary>
+    public string? StoreKeyFile { get; init; }
+
+    /// <summary>Path of the REST API unix socket (created with mode 0600).</summary>
+    public required string ApiSocket { get; init; }
+
+    /// <summary>Directory for state that must survive restarts (lease id, later pins).</summary>
+    public required string StateDir { get; init; }
+
+    /// <summary>TTL of the node lease; keep-alives go out every third of it.</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The node's underlay addresses; detected from the interfaces when empty.</summary>
+    public IReadOnlyList<string> Addresses { get; init; } = [];
+
+    /// <summary>Minimum log level (trace, debug, information, warning, error).</summary>
+    public string LogLevel { get; init; } = "information";
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Plexus.Model.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Plexus.Agent.Configuration;
+
+/// <summary>Reads the agent's YAML config file and merges command-line overrides; every problem is reported with file and field.</summary>
+public static partial class AgentConfigLoader
+{
+    /// <summary>The config file as written by users (camelCase YAML); all fields optional so flags can fill them.</summary>
+    internal sealed class FileModel
+    {
+        public string? Node { get; set; }
+        public string? Cluster { get; set; }
+        public int? ClusterId { get; set; }
+        public StoreSection? Store { get; set; }
+        public ApiSection? Api { get; set; }
+        public string? StateDir { get; set; }
+        public string? LeaseTtl { get; set; }
+        public List<string>? Addresses { get; set; }
+        public string? LogLevel { get; set; }
+    }
+
+    internal sealed class StoreSection
+    {
+        public string? Url { get; set; }
+        public string? CaFile { get; set; }
+        public string? CertFile { get; set; }
+        public string? KeyFile { get; set; }
+    }
+
+    internal sealed class ApiSection
+    {
+        public string? Socket { get; set; }
+    }
+
+    /// <summary>Values given on the command line; null means "not given".</summary>
+    public sealed record Overrides(string? Node, string? Cluster, int? ClusterId, string? StoreUrl, string? ApiSocket, string? StateDir, string? LeaseTtl, string? LogLevel);
+
+    /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
+    public static (AgentConfig? Config, IReadOnlyList<string> Errors) Load(string? file, string? yamlText, Overrides flags)
+    {
+        var errors = new List<string>();
+        var model = new FileModel();
+        var source = file ?? "flags";
+        if (yamlText is not null)
+        {
+            try
+            {
+                var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+                model = deserializer.Deserialize<FileModel?>(yamlText) ?? new FileModel();
+            }
+            catch (YamlException e)
+            {
+                var reason = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+                errors.Add($"{source}:{e.Start.Line}:{e.Start.Column}: {DescribeYamlError(reason)}");
+                return (null, errors);
+            }
+        }
+
+        var node = flags.Node ?? model.Node;
+        var cluster = flags.Cluster ?? model.Cluster ?? "default";
+        var clusterId = flags.ClusterId ?? model.ClusterId ?? 0;
+        var storeUrl = flags.StoreUrl ?? model.Store?.Url;
+        var stateDir = flags.StateDir ?? model.StateDir ?? (node is null ? null : $"/var/lib/plexus/{node}");
+        var apiSocket = flags.ApiSocket ?? model.Api?.Socket ?? (node is null ? null : $"/run/plexus/{node}/agent.sock");
+        var leaseText = flags.LeaseTtl ?? model.LeaseTtl ?? "15s";
+        var logLevel = (flags.LogLevel ?? model.LogLevel ?? "information").ToLowerInvariant();
+
+        if (string.IsNullOrEmpty(node))
+        {
+            errors.Add($"{source}: node: required (the node's name; flag --node)");
+        }
+        else if (!DnsLabel().IsMatch(node))
+        {
+            errors.Add($"{source}: node: \"{node}\" is not a valid name (lower-case letters, digits and '-', at most 63 characters)");
+        }
+
+        if (!DnsLabel().IsMatch(cluster) || cluster.Length > 32)
+        {
+            errors.Add($"{source}: cluster: \"{cluster}\" is not a valid cluster name (lower-case letters, digits and '-', at most 32 characters)");
+        }
+
+        if (clusterId is < 0 or > 255)
+        {
+            errors.Add($"{source}: clusterId: {clusterId} is out of range 0-255");
+        }
+
+        if (string.IsNullOrEmpty(storeUrl))
+        {
+            errors.Add($"{source}: store.url: required (e.g. etcd://127.0.0.1:2379; flag --store)");
+        }
+        else if (!(storeUrl.StartsWith("etcd://", StringComparison.Ordinal) || storeUrl.StartsWith("etcds://", StringComparison.Ordinal) || storeUrl == "memory://"))
+        {
+            errors.Add($"{source}: store.url: \"{storeUrl}\" must start with etcd://, etcds:// or be memory://");
+        }
+
+        if (!Durations.TryParse(leaseText, out var leaseTtl) || leaseTtl < TimeSpan.FromSeconds(2) || leaseTtl > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{source}: leaseTtl: \"{leaseText}\" must be a duration between 2s and 1h (e.g. 15s)");
+        }
+
+        if (logLevel is not ("trace" or "debug" or "information" or "warning" or "error"))
+        {
+            errors.Add($"{source}: logLevel: \"{logLevel}\" must be trace, debug, information, warning or error");
+        }
+
+        foreach (var (address, i) in (model.Addresses ?? []).Select((a, i) => (a, i)))
+        {
+            if (!IPAddress.TryParse(address, out _))
+            {
+                errors.Add($"{source}: addresses[{i}]: \"{address}\" is not an IP address");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new AgentConfig
+        {
+            Node = node!,
+            Cluster = cluster,
+            ClusterId = clusterId,
+            StoreUrl = storeUrl!,
+            StoreCaFile = model.Store?.CaFile,
+            StoreCertFile = model.Store?.CertFile,
+            StoreKeyFile = model.Store?.KeyFile,
+            ApiSocket = apiSocket!,
+            StateDir = stateDir!,
+            LeaseTtl = leaseTtl,
+            Addresses = model.Addresses ?? [],
+            LogLevel = logLevel,
+        }, errors);
+    }
+
+    private static string DescribeYamlError(string reason)
+    {
+        // YamlDotNet says "Property 'x' not found on type '…FileModel'": name the field and list the valid ones instead.
+        var m = Regex.Match(reason, "Property '([^']+)' not found on type '[^']*[.+]([A-Za-z]+)'");
+        if (!m.Success)
+        {
+            return reason;
+        }
+
+        var valid = m.Groups[2].Value switch
+        {
+            nameof(StoreSection) => "url, caFile, certFile, keyFile",
+            nameof(ApiSection) => "socket",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel",
+        };
+        return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Plexus.Agent;
+using Plexus.Agent.Configuration;
+
+var configOption = new Option<FileInfo?>("--config", "-c") { Description = "YAML config file (fields: node, cluster, clusterId, store{url,caFile,certFile,keyFile}, api{socket}, stateDir, leaseTtl, addresses, logLevel)" };
+var nodeOption = new Option<string?>("--node") { Description = "Node name (overrides the file)" };
+var clusterOption = new Option<string?>("--cluster") { Description = "Cluster name (default: default)" };
+var clusterIdOption = new Option<int?>("--cluster-id") { Description = "Cluster id 0-255" };
+var storeOption = new Option<string?>("--store") { Description = "Store URL, e.g. etcd://127.0.0.1:2379" };
+var socketOption = new Option<string?>("--api-socket") { Description = "REST API unix socket (default /run/plexus/<node>/agent.sock)" };
+var stateOption = new Option<string?>("--state-dir") { Description = "State directory (default /var/lib/plexus/<node>)" };
+var leaseOption = new Option<string?>("--lease-ttl") { Description = "Node lease TTL (default 15s)" };
+var logOption = new Option<string?>("--log-level") { Description = "trace|debug|information|warning|error" };
+
+var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
+{
+    configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
+};
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"plexus-agent: {error.Message}");
+    }
+
+    return 2;
+}
+
+if (parsed.Action is not null && parsed.CommandResult.Command == root && parsed.Tokens.Any(t => t.Value is "-h" or "--help" or "-?" or "--version"))
+{
+    return await parsed.InvokeAsync().ConfigureAwait(false);
+}
+
+var file = parsed.GetValue(configOption);
+string? yaml = null;
+if (file is not null)
+{
+    if (!file.Exists)
+    {
+        Console.Error.WriteLine($"plexus-agent: {file.FullName}: config file not found");
+        return 2;
+    }
+
+    yaml = await File.ReadAllTextAsync(file.FullName).ConfigureAwait(false);
+}
+
+var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentConfigLoader.Overrides(
+    parsed.GetValue(nodeOption), parsed.GetValue(clusterOption), parsed.GetValue(clusterIdOption), parsed.GetValue(storeOption),
+    parsed.GetValue(socketOption), parsed.GetValue(stateOption), parsed.GetValue(leaseOption), parsed.GetValue(logOption)));
+if (config is null)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"plexus-agent: {error}");
+    }
+
+    return 2;
+}
+
+var app = AgentHost.Build(config);
+await app.RunAsync().ConfigureAwait(false);
+return 0;

@@ -1,0 +1,95 @@
+using Plexus.Store;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Plexus.Cli.Infrastructure;
+
+/// <summary>
+/// Finds the store the CLI talks to, first match wins: <c>--store</c>, <c>$PLEXUS_STORE</c>, the config file
+/// (<c>--config</c>, <c>$PLEXUS_CONFIG</c>, or <c>~/.config/plexus/config.yaml</c>).
+/// </summary>
+public static class StoreLocator
+{
+    /// <summary>The config file's shape.</summary>
+    internal sealed class ConfigFile
+    {
+        public StoreSection? Store { get; set; }
+    }
+
+    internal sealed class StoreSection
+    {
+        public string? Url { get; set; }
+        public string? CaFile { get; set; }
+        public string? CertFile { get; set; }
+        public string? KeyFile { get; set; }
+    }
+
+    /// <summary>The default config file path.</summary>
+    public static string DefaultConfigPath =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "plexus", "config.yaml");
+
+    /// <summary>Resolves store options, or throws a bad-input <see cref="CliException"/> saying how to configure one.</summary>
+    public static StoreOptions Resolve(string? storeFlag, string? configFlag)
+    {
+        var url = storeFlag ?? Environment.GetEnvironmentVariable("PLEXUS_STORE");
+        if (!string.IsNullOrEmpty(url))
+        {
+            return Validate(new StoreOptions { Url = url }, storeFlag is null ? "$PLEXUS_STORE" : "--store");
+        }
+
+        var configPath = configFlag ?? Environment.GetEnvironmentVariable("PLEXUS_CONFIG");
+        var explicitConfig = configPath is not null;
+        configPath ??= DefaultConfigPath;
+        if (!File.Exists(configPath))
+        {
+            if (explicitConfig)
+            {
+                throw CliException.BadInput($"{configPath}: config file not found");
+            }
+
+            throw CliException.BadInput(
+                "no store configured: pass --store etcd://HOST:PORT, set $PLEXUS_STORE, or write store.url in " + DefaultConfigPath);
+        }
+
+        ConfigFile config;
+        try
+        {
+            config = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
+                .Deserialize<ConfigFile?>(File.ReadAllText(configPath)) ?? new ConfigFile();
+        }
+        catch (YamlException e)
+        {
+            throw CliException.BadInput($"{configPath}:{e.Start.Line}:{e.Start.Column}: {(e.InnerException ?? e).Message.Split('\n')[0]}");
+        }
+
+        if (string.IsNullOrEmpty(config.Store?.Url))
+        {
+            throw CliException.BadInput($"{configPath}: store.url: required (e.g. etcd://127.0.0.1:2379)");
+        }
+
+        return Validate(new StoreOptions
+        {
+            Url = config.Store.Url,
+            CaFile = config.Store.CaFile,
+            CertFile = config.Store.CertFile,
+            KeyFile = config.Store.KeyFile,
+        }, $"{configPath}: store.url");
+    }
+
+    private static StoreOptions Validate(StoreOptions options, string source)
+    {
+        var url = options.Url;
+        if (url == "memory://")
+        {
+            throw CliException.BadInput($"{source}: memory:// holds nothing between commands; use etcd://HOST:PORT");
+        }
+
+        if (!url.StartsWith("etcd://", StringComparison.Ordinal) && !url.StartsWith("etcds://", StringComparison.Ordinal))
+        {
+            throw CliException.BadInput($"{source}: \"{url}\" is not a store URL (etcd://HOST:PORT[,HOST:PORT] or etcds://…)");
+        }
+
+        return options;
+    }
+}

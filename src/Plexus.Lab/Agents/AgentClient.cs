@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Plexus.Lab.Agents;
+
+/// <summary>Talks to one agent's REST API over its unix socket.</summary>
+public sealed class AgentClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <summary>Creates a client for the agent listening on <paramref name="socketPath"/>.</summary>
+    public AgentClient(string socketPath, TimeSpan? timeout = null)
+    {
+        SocketPath = socketPath;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://agent/"), Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+    }
+
+    /// <summary>The socket path.</summary>
+    public string SocketPath { get; }
+
+    /// <summary>GET /v1/status; throws <see cref="HttpRequestException"/> when the agent cannot be reached.</summary>
+    public async Task<JsonObject> StatusAsync(CancellationToken cancellationToken = default) =>
+        (await _http.GetFromJsonAsync<JsonObject>("v1/status", cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>GET /v1/healthz: the HTTP status code and body.</summary>
+    public async Task<(int Code, JsonObject? Body)> HealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(new Uri("v1/healthz", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, body);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
+}

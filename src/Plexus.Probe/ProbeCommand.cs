@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using Plexus.Model.Text;
+
+namespace Plexus.Probe;
+
+/// <summary>Parses the plexus-probe command line and dispatches to serve or connect. Exit codes: 0 ok, 1 failed, 2 bad input.</summary>
+public static class ProbeCommand
+{
+    private const string Usage = """
+        Usage:
+          plexus-probe serve [--tcp PORT[,PORT…]] [--udp PORT[,PORT…]] [--name NAMESPACE/POD]
+              Answer every TCP connection and UDP datagram with the server's name.
+              The name defaults to $PLEXUS_POD (namespace/pod), else the host name.
+          plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s]
+              Print what the server sent back and exit 0; exit 1 when nothing came back.
+        """;
+
+    /// <summary>Runs the command; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "serve" => await ServeAsync(args[1..], stdout, cancellationToken).ConfigureAwait(false),
+                "connect" => await ConnectAsync(args[1..], stdout, stderr, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command \"{args[0]}\"; expected serve or connect"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"plexus-probe: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var options = ParseOptions(args, ["--tcp", "--udp", "--name"]);
+        var tcp = ParsePorts(options, "--tcp");
+        var udp = ParsePorts(options, "--udp");
+        if (tcp.Count == 0 && udp.Count == 0)
+        {
+            throw new UsageException("serve needs at least one of --tcp or --udp");
+        }
+
+        var name = options.GetValueOrDefault("--name")
+            ?? Environment.GetEnvironmentVariable("PLEXUS_POD")
+            ?? Dns.GetHostName();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+
+        var server = new ProbeServer(name);
+        var tasks = new List<Task>();
+        foreach (var port in tcp)
+        {
+            tasks.Add(server.ServeTcpAsync(port, stop.Token));
+        }
+
+        foreach (var port in udp)
+        {
+            tasks.Add(server.ServeUdpAsync(port, stop.Token));
+        }
+
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"serving as {name}: tcp [{string.Join(',', tcp)}] udp [{string.Join(',', udp)}]")).ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> ConnectAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            throw new UsageException("connect needs a target IP:PORT");
+        }
+
+        if (!IPEndPoint.TryParse(args[0], out var target) || target.Port == 0)
+        {
+            throw new UsageException($"target \"{args[0]}\" is not IP:PORT (e.g. 10.1.0.5:80 or [fd00::5]:80)");
+        }
+
+        var options = ParseOptions(args[1..], ["--protocol", "--timeout"]);
+        var protocol = options.GetValueOrDefault("--protocol", "tcp").ToLowerInvariant();
+        if (protocol is not ("tcp" or "udp"))
+        {
+            throw new UsageException($"--protocol: \"{protocol}\" is not tcp or udp");
+        }
+
+        var timeout = TimeSpan.FromSeconds(1);
+        if (options.TryGetValue("--timeout", out var t) && !Durations.TryParse(t, out timeout))
+        {
+            throw new UsageException($"--timeout: \"{t}\" is not a duration (e.g. 1s, 500ms, 2.5s)");
+        }
+
+        var result = protocol == "tcp"
+            ? await ProbeClient.ConnectTcpAsync(target, timeout, cancellationToken).ConfigureAwait(false)
+            : await ProbeClient.ExchangeUdpAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+        if (result.Reply is { } reply)
+        {
+            await stdout.WriteLineAsync(reply).ConfigureAwait(false);
+            return 0;
+        }
+
+        await stderr.WriteLineAsync($"plexus-probe: {protocol} {target}: {result.Error}").ConfigureAwait(false);
+        return 1;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args, string[] known)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string key;
+            string? value = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                key = arg[..eq];
+                value = arg[(eq + 1)..];
+            }
+            else
+            {
+                key = arg;
+            }
+
+            if (!known.Contains(key))
+            {
+                throw new UsageException($"unknown argument \"{arg}\"; expected one of {string.Join(", ", known)}");
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new UsageException($"{key} needs a value");
+                }
+
+                value = args[++i];
+            }
+
+            options[key] = value;
+        }
+
+        return options;
+    }
+
+    private static List<int> ParsePorts(Dictionary<string, string> options, string key)
+    {
+        var ports = new List<int>();
+        if (!options.TryGetValue(key, out var list))
+        {
+            return ports;
+        }
+
+        foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                throw new UsageException($"{key}: \"{item}\" is not a port (1-65535)");
+            }
+
+            ports.Add(port);
+        }
+
+        return ports;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}

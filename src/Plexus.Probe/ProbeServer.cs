@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Plexus.Probe;
+
+/// <summary>Answers TCP connections and UDP datagrams with a fixed name, on every address of the host.</summary>
+public sealed class ProbeServer(string name)
+{
+    private readonly byte[] _reply = Encoding.UTF8.GetBytes(name + "\n");
+
+    /// <summary>Accepts TCP connections on <paramref name="port"/> until cancelled; each gets the name, then the server closes.</summary>
+    public async Task ServeTcpAsync(int port, CancellationToken cancellationToken)
+    {
+        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        listener.Listen(1024);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            _ = AnswerAsync(client);
+        }
+    }
+
+    private async Task AnswerAsync(Socket client)
+    {
+        using (client)
+        {
+            try
+            {
+                client.NoDelay = true;
+                await client.SendAsync(_reply, SocketFlags.None).ConfigureAwait(false);
+                client.Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException)
+            {
+                // The peer went away first: nothing to answer.
+            }
+        }
+    }
+
+    /// <summary>Answers every datagram on <paramref name="port"/> with the name until cancelled.</summary>
+    public async Task ServeUdpAsync(int port, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+        socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        var buffer = new byte[2048];
+        EndPoint any = new IPEndPoint(IPAddress.IPv6Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await socket.SendToAsync(_reply, SocketFlags.None, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // Unreachable sender (e.g. a policy drops the reply): keep serving others.
+            }
+        }
+    }
+}

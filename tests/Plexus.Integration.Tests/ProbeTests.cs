@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Plexus.Integration.Tests.Support;
+using Plexus.Lab.Processes;
+
+namespace Plexus.Integration.Tests;
+
+/// <summary>plexus-probe serve/connect as processes on loopback, per the DESIGN §5 contract.</summary>
+public sealed class ProbeTests : IAsyncLifetime
+{
+    private readonly int _port = FreePorts.Take(1)[0];
+    private Process _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var info = new ProcessStartInfo(Binaries.FindPlexus("plexus-probe")!) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "serve", "--tcp", $"{_port}", "--udp", $"{_port}", "--name", "x/a" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _server = Process.Start(info)!;
+        var banner = await _server.StandardOutput.ReadLineAsync();
+        Assert.StartsWith("serving as x/a", banner, StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _server.Kill();
+        await _server.WaitForExitAsync();
+        _server.Dispose();
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Connect_prints_the_servers_name_and_exits_0(string protocol)
+    {
+        var result = await Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{_port}", "--protocol", protocol, "--timeout", "2s"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("x/a", result.Stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Connect_to_a_closed_port_exits_1(string protocol)
+    {
+        var closed = FreePorts.Take(1)[0];
+
+        var result = await Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{closed}", "--protocol", protocol, "--timeout", "500ms"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "connect", "nowhere" }, "not IP:PORT")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--protocol", "sctp" }, "not tcp or udp")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--timeout", "soon" }, "not a duration")]
+    [InlineData(new[] { "serve", "--tcp", "0" }, "not a port")]
+    [InlineData(new[] { "serve" }, "at least one of --tcp or --udp")]
+    [InlineData(new[] { "dance" }, "unknown command")]
+    public async Task Bad_arguments_exit_2(string[] args, string reason)
+    {
+        var result = await Cli.RunAsync("plexus-probe", args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
+    }
+}
