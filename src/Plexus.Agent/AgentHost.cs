@@ -35,9 +35,7 @@ public static partial class AgentHost
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentState>();
-        builder.Services.AddSingleton(sp => StoreFactory.Create(
-            new StoreOptions { Url = config.StoreUrl, CaFile = config.StoreCaFile, CertFile = config.StoreCertFile, KeyFile = config.StoreKeyFile },
-            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => StoreFactory.Create(config.Store, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<NodeRegistrar>();
 
         var app = builder.Build();

@@ -25,7 +25,7 @@ public static class AgentApi
             var status = new AgentStatus(
                 config.Node, config.Cluster, config.ClusterId, AgentInfo.Version, Environment.ProcessId,
                 state.StartedAt, (long)(now - state.StartedAt).TotalSeconds,
-                new StoreView(config.StoreUrl, store.Connected, store.LastError, store.Lease, store.RegisteredAt, store.Reconnects));
+                new StoreView(config.Store.Url, store.Connected, store.LastError, store.Lease, store.RegisteredAt, store.Reconnects));
             return Results.Json(status, AgentJsonContext.Default.AgentStatus);
         });
     }

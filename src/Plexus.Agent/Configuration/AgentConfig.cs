@@ -1,3 +1,5 @@
+using Plexus.Store;
+
 namespace Plexus.Agent.Configuration;
 
 /// <summary>The agent's immutable configuration, from the YAML file with command-line flags applied on top.</summary>
@@ -12,17 +14,8 @@ public sealed record AgentConfig
     /// <summary>Cluster id, 1–255 (0 = not meshed).</summary>
     public int ClusterId { get; init; }
 
-    /// <summary>Store URL (<c>etcd://host:port</c>, <c>etcds://…</c>, <c>memory://</c>).</summary>
-    public required string StoreUrl { get; init; }
-
-    /// <summary>TLS: CA of the etcd server.</summary>
-    public string? StoreCaFile { get; init; }
-
-    /// <summary>TLS: client certificate.</summary>
-    public string? StoreCertFile { get; init; }
-
-    /// <summary>TLS: client key.</summary>
-    public string? StoreKeyFile { get; init; }
+    /// <summary>How to reach the store (URL and TLS files).</summary>
+    public required StoreOptions Store { get; init; }
 
     /// <summary>Path of the REST API unix socket (created with mode 0600).</summary>
     public required string ApiSocket { get; init; }

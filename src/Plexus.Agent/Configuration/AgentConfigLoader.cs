@@ -1,6 +1,7 @@
 using System.Net;
 using Plexus.Model.Text;
 using System.Text.RegularExpressions;
+using Plexus.Store;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -16,20 +17,12 @@ public static partial class AgentConfigLoader
         public string? Node { get; set; }
         public string? Cluster { get; set; }
         public int? ClusterId { get; set; }
-        public StoreSection? Store { get; set; }
+        public StoreSettings? Store { get; set; }
         public ApiSection? Api { get; set; }
         public string? StateDir { get; set; }
         public string? LeaseTtl { get; set; }
         public List<string>? Addresses { get; set; }
         public string? LogLevel { get; set; }
-    }
-
-    internal sealed class StoreSection
-    {
-        public string? Url { get; set; }
-        public string? CaFile { get; set; }
-        public string? CertFile { get; set; }
-        public string? KeyFile { get; set; }
     }
 
     internal sealed class ApiSection
@@ -126,10 +119,7 @@ public static partial class AgentConfigLoader
             Node = node!,
             Cluster = cluster,
             ClusterId = clusterId,
-            StoreUrl = storeUrl!,
-            StoreCaFile = model.Store?.CaFile,
-            StoreCertFile = model.Store?.CertFile,
-            StoreKeyFile = model.Store?.KeyFile,
+            Store = (model.Store ?? new StoreSettings()).ToOptions(storeUrl!),
             ApiSocket = apiSocket!,
             StateDir = stateDir!,
             LeaseTtl = leaseTtl,
@@ -149,7 +139,7 @@ public static partial class AgentConfigLoader
 
         var valid = m.Groups[2].Value switch
         {
-            nameof(StoreSection) => "url, caFile, certFile, keyFile",
+            nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
             _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel",
         };

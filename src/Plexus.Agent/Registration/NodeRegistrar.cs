@@ -53,7 +53,7 @@ public sealed partial class NodeRegistrar(
             {
                 if (state.Store.Connected || state.Store.LastError is null)
                 {
-                    LogStoreUnavailable(logger, config.StoreUrl, e.Message);
+                    LogStoreUnavailable(logger, config.Store.Url, e.Message);
                 }
 
                 state.UpdateStore(s => s with { Connected = false, LastError = e.Message });

@@ -14,15 +14,7 @@ public static class StoreLocator
     /// <summary>The config file's shape.</summary>
     internal sealed class ConfigFile
     {
-        public StoreSection? Store { get; set; }
-    }
-
-    internal sealed class StoreSection
-    {
-        public string? Url { get; set; }
-        public string? CaFile { get; set; }
-        public string? CertFile { get; set; }
-        public string? KeyFile { get; set; }
+        public StoreSettings? Store { get; set; }
     }
 
     /// <summary>The default config file path.</summary>
@@ -68,13 +60,7 @@ public static class StoreLocator
             throw CliException.BadInput($"{configPath}: store.url: required (e.g. etcd://127.0.0.1:2379)");
         }
 
-        return Validate(new StoreOptions
-        {
-            Url = config.Store.Url,
-            CaFile = config.Store.CaFile,
-            CertFile = config.Store.CertFile,
-            KeyFile = config.Store.KeyFile,
-        }, $"{configPath}: store.url");
+        return Validate(config.Store.ToOptions(config.Store.Url), $"{configPath}: store.url");
     }
 
     private static StoreOptions Validate(StoreOptions options, string source)
