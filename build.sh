@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Plexus developer entry point: one script for humans and CI.
 #   ./build.sh deps    install missing Debian packages (idempotent)
-#   ./build.sh build   compile C# and eBPF, leave bin/plexus, bin/plexus-agent, bin/plexus-probe
+#   ./build.sh build   compile C# and eBPF (artifacts/bpf/*.o), leave bin/plexus, bin/plexus-agent, bin/plexus-probe
 #   ./build.sh test    deps + build + every test project; ends with "N passed, N failed, N skipped"
 #   ./build.sh demo    deps + build + the demo (etcd, two agents, sample manifests)
 #   ./build.sh bench   deps + build + the benchmark suite
@@ -36,27 +36,9 @@ deps() {
   fi
 }
 
-build_bpf() {
-  shopt -s nullglob
-  local sources=(bpf/*.c)
-  ((${#sources[@]})) || return 0
-  mkdir -p "$ARTIFACTS/bpf"
-  local arch
-  arch=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-  for src in "${sources[@]}"; do
-    local out="$ARTIFACTS/bpf/$(basename "${src%.c}").o"
-    if [ ! -f "$out" ] || [ -n "$(find bpf -newer "$out" -name '*.[ch]' -print -quit)" ]; then
-      log "clang $src"
-      clang -O2 -g -target bpf -D__TARGET_ARCH_"$arch" -Wall -Werror -Ibpf -I/usr/include/"$(uname -m)"-linux-gnu \
-        -c "$src" -o "$out"
-    fi
-  done
-}
-
 build() {
   log "dotnet build ($CONFIG)"
   dotnet build Plexus.slnx -c "$CONFIG" -nologo -clp:NoSummary -v:q
-  build_bpf
   local cfg
   cfg=$(echo "$CONFIG" | tr '[:upper:]' '[:lower:]')
   mkdir -p bin

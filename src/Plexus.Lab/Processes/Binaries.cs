@@ -1,3 +1,5 @@
+using Plexus.Datapath;
+
 namespace Plexus.Lab.Processes;
 
 /// <summary>Locates Plexus's own binaries (<c>bin/plexus-agent</c>, …) and system tools.</summary>
@@ -22,19 +24,8 @@ public static class Binaries
         return FindOnPath(name);
     }
 
-    /// <summary>The Plexus repository holding the running binaries (the folder with <c>Plexus.slnx</c>); null when installed elsewhere.</summary>
-    public static string? RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Plexus.slnx")))
-            {
-                return d.FullName;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The Plexus repository holding the running binaries; null when installed elsewhere.</summary>
+    public static string? RepositoryRoot() => InstallPaths.RepositoryRoot();
 
     /// <summary>Finds an executable on the PATH (and in /usr/sbin, /sbin); null when absent.</summary>
     public static string? FindOnPath(string name)

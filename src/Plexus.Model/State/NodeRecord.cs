@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Plexus.Model.State;
 
@@ -52,8 +51,3 @@ public sealed record NodeRecord
         }
     }
 }
-
-/// <summary>Source-generated JSON for store records.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(NodeRecord))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * from-endpoint: tc ingress of the host-side veth of every endpoint (packets leaving a pod).
+ * Validates the sender, tracks the connection, then routes: into a local endpoint, into the VXLAN tunnel with the
+ * source identity as VNI, up the node's stack (node addresses), or out to the world masqueraded as the node.
+ */
+#include "lib/nat.h"
+
+static __always_inline int forward_error(struct __sk_buff *skb, const struct packet *pkt, int reason, __u32 src_id, __u32 dst_id)
+{
+	return drop(skb, pkt, reason, TRACE_FROM_ENDPOINT, DIR_EGRESS, src_id, dst_id);
+}
+
+SEC("tc")
+int plx_from_endpoint(struct __sk_buff *skb)
+{
+	struct packet pkt;
+	int reason = parse_packet(skb, &pkt);
+	if (reason)
+		return forward_error(skb, &pkt, reason, ID_UNKNOWN, ID_UNKNOWN);
+	if (pkt.family == 0) {
+		if (pkt.eth_proto == bpf_htons(ETH_P_ARP))
+			return TC_ACT_OK;
+		return forward_error(skb, &pkt, DROP_UNSUPPORTED_L3, ID_UNKNOWN, ID_UNKNOWN);
+	}
+
+	/* Only the address Plexus gave this endpoint may send from it. */
+	struct endpoint_info *src = lookup_endpoint(&pkt.saddr);
+	if (!src || src->ifindex != skb->ifindex)
+		return forward_error(skb, &pkt, DROP_INVALID_SIP, ID_UNKNOWN, ID_UNKNOWN);
+	__u32 src_id = src->identity;
+
+	struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
+	struct ipcache_info *remote = 0;
+	__u32 dst_id;
+	if (dst) {
+		dst_id = dst->identity;
+	} else {
+		remote = lookup_ipcache(&pkt.daddr);
+		dst_id = remote ? remote->identity : ID_WORLD;
+	}
+
+	__u8 obs;
+	__u32 tunnel = 0;
+	if (dst)
+		obs = TRACE_TO_ENDPOINT;
+	else if (remote && remote->tunnel_endpoint)
+		obs = TRACE_TO_OVERLAY, tunnel = remote->tunnel_endpoint;
+	else if (remote)
+		obs = TRACE_TO_STACK;
+	else
+		obs = TRACE_TO_NETWORK;
+	/* Routed paths act as a router: a packet that would expire is dropped before it opens a connection. */
+	if (obs != TRACE_TO_STACK) {
+		reason = ttl_dec(skb, &pkt);
+		if (reason)
+			return forward_error(skb, &pkt, reason, src_id, dst_id);
+	}
+
+	int created = 1;
+	int ct = ct_lookup_create(&pkt, src_id, &created);
+	if (!created)
+		return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
+	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
+		emit(skb, &pkt, EVENT_TRACE, 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel);
+
+	if (obs == TRACE_TO_STACK) {
+		count(0, DIR_EGRESS, skb->len);
+		return TC_ACT_OK;
+	}
+
+	if (obs == TRACE_TO_ENDPOINT) {
+		count(0, DIR_EGRESS, skb->len);
+		return redirect_to_endpoint(skb, dst);
+	}
+
+	if (obs == TRACE_TO_OVERLAY) {
+		struct bpf_tunnel_key key = {
+			.tunnel_id = src_id,
+			.remote_ipv4 = bpf_ntohl(tunnel),
+			.tunnel_ttl = DEFAULT_TTL,
+		};
+		if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX) < 0)
+			return forward_error(skb, &pkt, DROP_WRITE_ERROR, src_id, dst_id);
+		count(0, DIR_EGRESS, skb->len);
+		return bpf_redirect(CONFIG_OVERLAY_IFINDEX, 0);
+	}
+
+	/* The world: leave with the node's address. */
+	reason = snat_v4(skb, &pkt);
+	if (reason)
+		return forward_error(skb, &pkt, reason, src_id, dst_id);
+	int verdict = fib_redirect(skb, &pkt, &reason);
+	if (verdict == TC_ACT_SHOT)
+		return forward_error(skb, &pkt, reason, src_id, dst_id);
+	count(0, DIR_EGRESS, skb->len);
+	return verdict;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * from-overlay: tc ingress of the VXLAN device. The VNI carries the sender's identity; packets for local endpoints
+ * go straight into their namespace.
+ * to-overlay: tc egress of the VXLAN device, for packets the node's own stack routes into the tunnel (node to
+ * remote pod): sets the tunnel key from the ipcache. Packets redirected by from-endpoint already carry one.
+ */
+#include "lib/nat.h"
+
+SEC("tc")
+int plx_from_overlay(struct __sk_buff *skb)
+{
+	struct packet pkt;
+	int reason = parse_packet(skb, &pkt);
+	if (reason)
+		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+	if (pkt.family == 0)
+		return drop(skb, &pkt, DROP_UNSUPPORTED_L3, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+
+	struct bpf_tunnel_key key = {};
+	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) < 0)
+		return drop(skb, &pkt, DROP_NO_TUNNEL_KEY, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+	__u32 src_id = key.tunnel_id;
+	/* A node's own traffic arrives as "host" of that node: here it is a remote node. */
+	if (src_id == ID_HOST)
+		src_id = ID_REMOTE_NODE;
+	if (src_id == ID_UNKNOWN)
+		return drop(skb, &pkt, DROP_INVALID_IDENTITY, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+
+	struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
+	if (!dst) {
+		if (pkt.daddr.v4 == CONFIG_NODE_IP) {
+			count(0, DIR_INGRESS, skb->len);
+			return TC_ACT_OK;
+		}
+		return drop(skb, &pkt, DROP_NO_LOCAL_ENDPOINT, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, ID_UNKNOWN);
+	}
+
+	reason = ttl_dec(skb, &pkt);
+	if (reason)
+		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
+
+	int created = 1;
+	int ct = ct_lookup_create(&pkt, src_id, &created);
+	if (!created)
+		return drop(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
+	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
+		emit(skb, &pkt, EVENT_TRACE, 0, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity, 0,
+		     bpf_htonl(key.remote_ipv4));
+	count(0, DIR_INGRESS, skb->len);
+	return redirect_to_endpoint(skb, dst);
+}
+
+SEC("tc")
+int plx_to_overlay(struct __sk_buff *skb)
+{
+	struct bpf_tunnel_key key = {};
+	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) == 0)
+		return TC_ACT_OK;
+
+	struct packet pkt;
+	int reason = parse_packet(skb, &pkt);
+	if (reason)
+		return drop(skb, &pkt, reason, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, ID_UNKNOWN);
+	if (pkt.family == 0)
+		return TC_ACT_SHOT; /* nothing but IPv4 is routed into the tunnel */
+
+	struct ipcache_info *remote = lookup_ipcache(&pkt.daddr);
+	if (!remote || !remote->tunnel_endpoint)
+		return drop(skb, &pkt, DROP_NO_TUNNEL_ENDPOINT, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, remote ? remote->identity : ID_WORLD);
+
+	struct bpf_tunnel_key out = {
+		.tunnel_id = ID_HOST,
+		.remote_ipv4 = bpf_ntohl(remote->tunnel_endpoint),
+		.tunnel_ttl = DEFAULT_TTL,
+	};
+	if (bpf_skb_set_tunnel_key(skb, &out, sizeof(out), BPF_F_ZERO_CSUM_TX) < 0)
+		return drop(skb, &pkt, DROP_WRITE_ERROR, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, remote->identity);
+	count(0, DIR_EGRESS, skb->len);
+	return TC_ACT_OK;
+}
+
+char LICENSE[] SEC("license") = "GPL";

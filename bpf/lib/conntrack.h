@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Connection tracking. An entry is keyed by the tuple of the packet that opened the connection; a packet whose
+ * reversed tuple has an entry is a reply. Expired entries count as absent; the LRU map evicts old ones.
+ */
+#pragma once
+#include "events.h"
+
+#define CT_NEW 0
+#define CT_ESTABLISHED 1
+#define CT_REPLY 2
+
+static __always_inline void ct_tuple(const struct packet *pkt, struct flow_tuple *t, int reverse)
+{
+	__builtin_memset(t, 0, sizeof(*t));
+	t->proto = pkt->proto;
+	t->family = pkt->family;
+	if (!reverse) {
+		t->saddr = pkt->saddr;
+		t->daddr = pkt->daddr;
+		t->sport = pkt->sport;
+		t->dport = pkt->dport;
+	} else {
+		t->saddr = pkt->daddr;
+		t->daddr = pkt->saddr;
+		t->sport = pkt->dport;
+		t->dport = pkt->sport;
+	}
+}
+
+static __always_inline __u32 now_seconds(void)
+{
+	return bpf_ktime_get_ns() / 1000000000ULL;
+}
+
+static __always_inline __u32 ct_lifetime(const struct packet *pkt, __u8 seen_flags)
+{
+	if (pkt->proto != IPPROTO_TCP)
+		return CT_LIFETIME_NONTCP;
+	if (seen_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+		return CT_LIFETIME_TCP_CLOSING;
+	if (seen_flags & TCP_FLAG_ACK)
+		return CT_LIFETIME_TCP_ESTABLISHED;
+	return CT_LIFETIME_TCP_SYN;
+}
+
+static __always_inline void ct_touch(struct ct_entry *e, const struct packet *pkt, __u32 now, int reply)
+{
+	__sync_fetch_and_add(&e->packets, 1);
+	__sync_fetch_and_add(&e->bytes, pkt->len);
+	e->tcp_flags |= pkt->tcp_flags;
+	if (reply)
+		e->flags |= CT_F_REPLY_SEEN;
+	if (pkt->tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+		e->flags |= CT_F_CLOSING;
+	e->lifetime = now + ct_lifetime(pkt, e->tcp_flags);
+}
+
+/*
+ * Looks the packet up and records it: CT_ESTABLISHED (same direction as the opener), CT_REPLY, or CT_NEW after
+ * creating an entry. *created_ok is 0 when a new entry could not be inserted.
+ */
+static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_identity, int *created_ok)
+{
+	struct flow_tuple t;
+	__u32 now = now_seconds();
+	*created_ok = 1;
+
+	ct_tuple(pkt, &t, 0);
+	struct ct_entry *e = bpf_map_lookup_elem(&plx_conntrack, &t);
+	if (e && e->lifetime >= now) {
+		ct_touch(e, pkt, now, 0);
+		return CT_ESTABLISHED;
+	}
+
+	struct flow_tuple r;
+	ct_tuple(pkt, &r, 1);
+	struct ct_entry *re = bpf_map_lookup_elem(&plx_conntrack, &r);
+	if (re && re->lifetime >= now) {
+		ct_touch(re, pkt, now, 1);
+		return CT_REPLY;
+	}
+
+	struct ct_entry entry = {
+		.packets = 1,
+		.bytes = pkt->len,
+		.lifetime = now + ct_lifetime(pkt, pkt->tcp_flags),
+		.src_identity = src_identity,
+		.tcp_flags = pkt->tcp_flags,
+	};
+	if (bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) < 0)
+		*created_ok = 0;
+	return CT_NEW;
+}

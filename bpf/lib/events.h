@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Metrics (per-CPU counters by reason and direction) and flow events (ring buffer). */
+#pragma once
+#include "parse.h"
+#include "config.h"
+
+static __always_inline void count(__u8 reason, __u8 dir, __u32 bytes)
+{
+	struct metrics_key key = { .reason = reason, .dir = dir };
+	struct metrics_value *v = bpf_map_lookup_elem(&plx_metrics, &key);
+	if (v) {
+		v->packets++;
+		v->bytes += bytes;
+		return;
+	}
+	struct metrics_value init = { .packets = 1, .bytes = bytes };
+	bpf_map_update_elem(&plx_metrics, &key, &init, BPF_NOEXIST);
+}
+
+static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
+				 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint)
+{
+	struct flow_event ev = {
+		.time_ns = bpf_ktime_get_ns(),
+		.type = type,
+		.reason = reason,
+		.obs_point = obs,
+		.dir = dir,
+		.ifindex = skb->ifindex,
+		.src_identity = src_id,
+		.dst_identity = dst_id,
+		.family = pkt->family,
+		.proto = pkt->proto,
+		.tcp_flags = pkt->tcp_flags,
+		.is_reply = is_reply,
+		.tunnel_endpoint = tunnel_endpoint,
+		.saddr = pkt->saddr,
+		.daddr = pkt->daddr,
+		.sport = pkt->sport,
+		.dport = pkt->dport,
+		.len = pkt->len,
+	};
+	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), 0) < 0) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&plx_events_lost, &zero);
+		if (lost)
+			(*lost)++;
+	}
+}
+
+/* Counts and reports a drop; returns TC_ACT_SHOT. */
+static __always_inline int drop(struct __sk_buff *skb, const struct packet *pkt, __u8 reason, __u8 obs, __u8 dir,
+				__u32 src_id, __u32 dst_id)
+{
+	count(reason, dir, skb->len);
+	emit(skb, pkt, EVENT_DROP, reason, obs, dir, src_id, dst_id, 0, 0);
+	return TC_ACT_SHOT;
+}

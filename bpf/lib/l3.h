@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Header rewrites with checksum fixes, TTL handling and delivery into local endpoints. */
+#pragma once
+#include "conntrack.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* Decrements the IPv4 TTL as a router does; DROP_TTL_EXCEEDED when it would reach zero. */
+static __always_inline int ttl_dec(struct __sk_buff *skb, struct packet *pkt)
+{
+	if (pkt->ttl <= 1)
+		return DROP_TTL_EXCEEDED;
+	__u8 ttl = pkt->ttl - 1;
+	/* TTL and protocol share one 16-bit checksum word. */
+	__be16 old = bpf_htons((__u16)pkt->ttl << 8 | pkt->proto);
+	__be16 new = bpf_htons((__u16)ttl << 8 | pkt->proto);
+	if (bpf_l3_csum_replace(skb, pkt->l3_off + offsetof(struct iphdr, check), old, new, sizeof(new)) < 0)
+		return DROP_CSUM_L3;
+	if (bpf_skb_store_bytes(skb, pkt->l3_off + offsetof(struct iphdr, ttl), &ttl, 1, 0) < 0)
+		return DROP_WRITE_ERROR;
+	pkt->ttl = ttl;
+	return 0;
+}
+
+/* Rewrites the IPv4 source (src = 1) or destination address, fixing the L3 and L4 checksums. */
+static __always_inline int rewrite_addr(struct __sk_buff *skb, struct packet *pkt, int src, __be32 addr)
+{
+	__be32 old = src ? pkt->saddr.v4 : pkt->daddr.v4;
+	__u32 off = pkt->l3_off + (src ? offsetof(struct iphdr, saddr) : offsetof(struct iphdr, daddr));
+	__u32 csum = l4_csum_off(pkt);
+	/* ICMP's checksum does not cover a pseudo header: only TCP and UDP need the address folded in. */
+	if (csum && pkt->has_l4 && pkt->proto != IPPROTO_ICMP) {
+		__u64 flags = BPF_F_PSEUDO_HDR | sizeof(addr);
+		if (pkt->proto == IPPROTO_UDP)
+			flags |= BPF_F_MARK_MANGLED_0;
+		if (bpf_l4_csum_replace(skb, csum, old, addr, flags) < 0)
+			return DROP_CSUM_L4;
+	}
+	if (bpf_l3_csum_replace(skb, pkt->l3_off + offsetof(struct iphdr, check), old, addr, sizeof(addr)) < 0)
+		return DROP_CSUM_L3;
+	if (bpf_skb_store_bytes(skb, off, &addr, sizeof(addr), 0) < 0)
+		return DROP_WRITE_ERROR;
+	if (src)
+		pkt->saddr.v4 = addr;
+	else
+		pkt->daddr.v4 = addr;
+	return 0;
+}
+
+/*
+ * Rewrites the source (src = 1) or destination port; for ICMP echo it rewrites the id, which stands in the
+ * source slot of a request and the destination slot of a reply.
+ */
+static __always_inline int rewrite_port(struct __sk_buff *skb, struct packet *pkt, int src, __be16 port)
+{
+	__be16 old = src ? pkt->sport : pkt->dport;
+	__u32 off;
+	if (pkt->proto == IPPROTO_ICMP)
+		off = pkt->l4_off + offsetof(struct icmphdr, un.echo.id);
+	else
+		off = pkt->l4_off + (src ? offsetof(struct tcphdr, source) : offsetof(struct tcphdr, dest));
+	__u64 flags = sizeof(port);
+	if (pkt->proto == IPPROTO_UDP)
+		flags |= BPF_F_MARK_MANGLED_0;
+	if (bpf_l4_csum_replace(skb, l4_csum_off(pkt), old, port, flags) < 0)
+		return DROP_CSUM_L4;
+	if (bpf_skb_store_bytes(skb, off, &port, sizeof(port), 0) < 0)
+		return DROP_WRITE_ERROR;
+	if (src)
+		pkt->sport = port;
+	else
+		pkt->dport = port;
+	return 0;
+}
+
+static __always_inline int set_macs(struct __sk_buff *skb, const __u8 *dst, const __u8 *src)
+{
+	if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_dest), dst, ETH_ALEN, 0) < 0)
+		return DROP_WRITE_ERROR;
+	if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_source), src, ETH_ALEN, 0) < 0)
+		return DROP_WRITE_ERROR;
+	return 0;
+}
+
+/* Delivers into a local endpoint's namespace (tc ingress only): gateway MAC as source, the pod's MAC as destination. */
+static __always_inline int redirect_to_endpoint(struct __sk_buff *skb, const struct endpoint_info *ep)
+{
+	if (set_macs(skb, ep->mac, ep->node_mac))
+		return TC_ACT_SHOT;
+	return bpf_redirect_peer(ep->ifindex, 0);
+}
+
+static __always_inline struct endpoint_info *lookup_endpoint(const union addr *ip)
+{
+	struct endpoint_key key = { .ip = *ip, .family = FAMILY_IPV4 };
+	return bpf_map_lookup_elem(&plx_endpoints, &key);
+}
+
+static __always_inline struct ipcache_info *lookup_ipcache(const union addr *ip)
+{
+	struct ipcache_key key = { .prefixlen = 32 + 32, .family = FAMILY_IPV4, .ip = *ip };
+	return bpf_map_lookup_elem(&plx_ipcache, &key);
+}
+
+/* Sends a packet on towards the network: FIB lookup, MACs from the neighbour table, redirect to the egress device. */
+static __always_inline int fib_redirect(struct __sk_buff *skb, const struct packet *pkt, int *reason)
+{
+	struct bpf_fib_lookup fib = {
+		.family = AF_INET,
+		.l4_protocol = pkt->proto,
+		.sport = pkt->sport,
+		.dport = pkt->dport,
+		.tot_len = skb->len - ETH_HLEN,
+		.ifindex = skb->ifindex,
+		.ipv4_src = pkt->saddr.v4,
+		.ipv4_dst = pkt->daddr.v4,
+	};
+	long rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		if (set_macs(skb, fib.dmac, fib.smac)) {
+			*reason = DROP_WRITE_ERROR;
+			return TC_ACT_SHOT;
+		}
+		return bpf_redirect(fib.ifindex, 0);
+	}
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return bpf_redirect_neigh(fib.ifindex, 0, 0, 0);
+	*reason = DROP_FIB_LOOKUP_FAILED;
+	return TC_ACT_SHOT;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Map layouts. Every struct here is mirrored by a C# struct in src/Plexus.Datapath/Maps with a test that sizes and
+ * offsets agree; change both together. Addresses are in network byte order; IPv4 uses the first 4 bytes of
+ * union addr and leaves the rest zero, so the structures are ready for IPv6.
+ */
+#pragma once
+#include "common.h"
+
+union addr {
+	__u32 v4;
+	__u32 v6[4];
+	__u8 bytes[16];
+};
+
+/* endpoints: local endpoint IP -> where and who it is. */
+struct endpoint_key {
+	union addr ip;
+	__u8 family;
+	__u8 pad[3];
+};
+
+#define ENDPOINT_F_READY 1
+
+struct endpoint_info {
+	__u32 ifindex;     /* host-side veth (lxc…) */
+	__u32 identity;
+	__u16 endpoint_id;
+	__u16 flags;
+	__u8 mac[6];       /* the pod's eth0 */
+	__u8 node_mac[6];  /* the host-side veth: the pod's gateway MAC */
+};
+
+/* ipcache: longest-prefix match of every known IP or CIDR -> identity and tunnel endpoint. */
+struct ipcache_key {
+	__u32 prefixlen;   /* 32 (family + pad) + address prefix length */
+	__u8 family;
+	__u8 pad[3];
+	union addr ip;
+};
+
+#define IPCACHE_F_LOCAL_NODE 1
+
+struct ipcache_info {
+	__u32 identity;
+	__u32 tunnel_endpoint; /* IPv4 of the node hosting it; 0 = this node or not tunnelled */
+	__u8 flags;
+	__u8 pad[3];
+};
+
+/* conntrack and nat: a flow tuple. */
+struct flow_tuple {
+	union addr saddr;
+	union addr daddr;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 family;
+	__u8 scope;        /* CT: 0; NAT: NAT_EGRESS / NAT_INGRESS */
+	__u8 pad;
+};
+
+#define CT_F_REPLY_SEEN 1
+#define CT_F_CLOSING 2
+
+struct ct_entry {
+	__u64 packets;
+	__u64 bytes;
+	__u32 lifetime;      /* seconds since boot when the entry expires */
+	__u32 src_identity;  /* identity of the side that opened the connection */
+	__u16 rev_nat;
+	__u8 tcp_flags;      /* union of TCP flags seen */
+	__u8 flags;
+	__u32 pad;
+};
+
+#define NAT_EGRESS 1
+#define NAT_INGRESS 2
+
+struct nat_entry {
+	union addr addr;   /* the address to write: node IP (egress) or pod IP (ingress) */
+	__u16 port;
+	__u16 pad;
+	__u32 created;     /* seconds since boot */
+};
+
+/* metrics: packets and bytes by reason (0 = forwarded) and direction. */
+struct metrics_key {
+	__u8 reason;
+	__u8 dir;
+	__u16 pad;
+};
+
+struct metrics_value {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* events ring buffer record: one per drop and per new connection. */
+struct flow_event {
+	__u64 time_ns;          /* bpf_ktime_get_ns() */
+	__u8 type;              /* EVENT_DROP / EVENT_TRACE */
+	__u8 reason;            /* drop reason, 0 for traces */
+	__u8 obs_point;         /* TRACE_* */
+	__u8 dir;               /* DIR_* */
+	__u32 ifindex;
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u8 family;
+	__u8 proto;
+	__u8 tcp_flags;
+	__u8 is_reply;
+	__u32 tunnel_endpoint;  /* TO_OVERLAY: remote node; FROM_OVERLAY: sending node */
+	union addr saddr;
+	union addr daddr;
+	__u16 sport;
+	__u16 dport;
+	__u32 len;
+};
+
+/* A ring buffer declares no value type: this anchor keeps struct flow_event in the BTF, where the C# mirror's
+ * layout is checked against it (MapLayoutTests). */
+const volatile struct flow_event plx_flow_event_layout;
+
+#ifndef PLEXUS_NO_MAPS
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct endpoint_key);
+	__type(value, struct endpoint_info);
+	__uint(max_entries, 65536);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct ipcache_key);
+	__type(value, struct ipcache_info);
+	__uint(max_entries, 512000);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct flow_tuple);
+	__type(value, struct ct_entry);
+	__uint(max_entries, 262144);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_conntrack SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct flow_tuple);
+	__type(value, struct nat_entry);
+	__uint(max_entries, 131072);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_nat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, struct metrics_key);
+	__type(value, struct metrics_value);
+	__uint(max_entries, 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_metrics SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_events SEC(".maps");
+
+/* Events that did not fit in the ring buffer, per CPU (index 0). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_events_lost SEC(".maps");
+
+#endif

@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Plexus.Model;
+using Plexus.Model.State;
+using Plexus.Store;
+
+namespace Plexus.Agent.ControlPlane.Ipam;
+
+/// <summary>
+/// Pod addresses inside this node's block. The first usable address is the gateway; pods get the lowest free address
+/// from the second one upward (the broadcast address of an IPv4 block is never used). Every allocation is a CAS-created
+/// record <c>plexus/ipam-addresses/&lt;cluster&gt;/&lt;node&gt;/&lt;ip&gt;</c> without lease, so it survives agent restarts
+/// and two processes can never hand out the same address; allocation is idempotent per owner.
+/// </summary>
+public sealed partial class PodAddressAllocator : IDisposable
+{
+    private readonly IStore _store;
+    private readonly string _cluster;
+    private readonly string _node;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly UInt128 _first;
+    private readonly UInt128 _last;
+
+    /// <summary>Creates the allocator for <paramref name="block"/>, a block this node owns (see <see cref="BlockAllocator"/>).</summary>
+    public PodAddressAllocator(IStore store, string cluster, string node, Cidr block, TimeProvider timeProvider, ILogger<PodAddressAllocator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(cluster);
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(block.PrefixLength, block.AddressLength - 2, nameof(block));
+        (_store, _cluster, _node, _timeProvider, _logger) = (store, cluster, node, timeProvider, logger);
+        Block = block;
+        var network = AddressMath.Network(block);
+        var size = AddressMath.Size(block.AddressLength, block.PrefixLength);
+        Gateway = AddressMath.ToAddress(network + 1, block.IsIPv6);
+        _first = network + 2;
+        _last = network + size - (block.IsIPv6 ? 1u : 2u);
+    }
+
+    /// <summary>The block addresses come from.</summary>
+    public Cidr Block { get; }
+
+    /// <summary>The gateway (router) address of the block: its first usable address, never given to a pod.</summary>
+    public IPAddress Gateway { get; }
+
+    /// <summary>How many pod addresses the block holds (capped at <see cref="int.MaxValue"/>).</summary>
+    public int Capacity => _last - _first + 1 > int.MaxValue ? int.MaxValue : (int)(_last - _first + 1);
+
+    /// <summary>
+    /// Allocates the lowest free pod address for <paramref name="owner"/> (e.g. <c>namespace/pod</c> or a container id),
+    /// or returns the one it already holds. Exhaustion is a result, not an exception.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<AddressAllocation> AllocateAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var records = await ListAsync(cancellationToken).ConfigureAwait(false);
+            if (records.FirstOrDefault(r => r.Owner == owner) is { } held && IPAddress.TryParse(held.Address, out var heldAddress))
+            {
+                return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
+            }
+
+            var used = new HashSet<UInt128>(records.Select(r => IPAddress.TryParse(r.Address, out var a) ? AddressMath.ToNumber(a) : UInt128.Zero));
+            for (var candidate = _first; candidate <= _last; candidate++)
+            {
+                if (used.Contains(candidate))
+                {
+                    continue;
+                }
+
+                var address = AddressMath.ToAddress(candidate, Block.IsIPv6);
+                var record = new IpamAddressRecord
+                {
+                    Address = StoreKeys.AddressText(address),
+                    Block = Block.ToString(),
+                    Owner = owner,
+                    AllocatedAt = _timeProvider.GetUtcNow(),
+                };
+                var created = await _store.CreateAsync(StoreKeys.IpamAddress(_cluster, _node, address), record.ToJson(), 0, cancellationToken)
+                    .ConfigureAwait(false);
+                if (created.Succeeded)
+                {
+                    LogAllocated(_logger, address, owner);
+                    return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"allocated {address} to {owner}");
+                }
+
+                // Taken by another process of this node since the list (an overlapping agent restart): next one.
+            }
+
+            LogExhausted(_logger, Block, owner);
+            return new AddressAllocation(
+                AddressAllocationStatus.Exhausted, null, $"block {Block} of node {_node} has no free address left ({Capacity} pod addresses, all allocated)");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Releases one address; false when it was not allocated.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<bool> ReleaseAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var released = await _store.DeleteAsync(StoreKeys.IpamAddress(_cluster, _node, address), cancellationToken).ConfigureAwait(false);
+        if (released)
+        {
+            LogReleased(_logger, address);
+        }
+
+        return released;
+    }
+
+    /// <summary>Releases every address <paramref name="owner"/> holds (a CNI DEL knows only the owner); returns how many.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<int> ReleaseOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var released = 0;
+        foreach (var record in await ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Owner == owner && IPAddress.TryParse(record.Address, out var address)
+                && await ReleaseAsync(address, cancellationToken).ConfigureAwait(false))
+            {
+                released++;
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>The addresses this node allocated in the block, in key order.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<IReadOnlyList<IpamAddressRecord>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var list = await _store.ListAsync(StoreKeys.IpamAddressesPrefix(_cluster, _node), cancellationToken).ConfigureAwait(false);
+        return list.Items
+            .Select(kv => IpamAddressRecord.FromJson(kv.Value))
+            .OfType<IpamAddressRecord>()
+            .Where(r => IPAddress.TryParse(r.Address, out var a) && Block.Contains(a))
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "IPAM: allocated {Address} to {Owner}")]
+    private static partial void LogAllocated(ILogger logger, IPAddress address, string owner);
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Debug, Message = "IPAM: released {Address}")]
+    private static partial void LogReleased(ILogger logger, IPAddress address);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Error, Message = "IPAM: block {Block} is exhausted; no address for {Owner}")]
+    private static partial void LogExhausted(ILogger logger, Cidr block, string owner);
+}

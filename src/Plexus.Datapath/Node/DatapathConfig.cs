@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace Plexus.Datapath.Node;
+
+/// <summary>What the datapath of one node needs to know; immutable.</summary>
+public sealed record DatapathConfig
+{
+    /// <summary>Node name (also names the pin directory).</summary>
+    public required string Node { get; init; }
+
+    /// <summary>The node's underlay IPv4 address (the masquerade address and tunnel endpoint).</summary>
+    public required IPAddress NodeAddress { get; init; }
+
+    /// <summary>The underlay device (e.g. <c>eth0</c>).</summary>
+    public required string UnderlayDevice { get; init; }
+
+    /// <summary>The cluster's pod CIDR, routed into the overlay for the node's own traffic to remote pods.</summary>
+    public required IPNetwork ClusterPodCidr { get; init; }
+
+    /// <summary>Cluster id (0–255).</summary>
+    public int ClusterId { get; init; }
+
+    /// <summary>Root of the bpffs directories Plexus pins into.</summary>
+    public string PinRoot { get; init; } = "/sys/fs/bpf/plexus";
+
+    /// <summary>Where the compiled objects are.</summary>
+    public string ObjectDirectory { get; init; } = InstallPaths.BpfDirectory();
+
+    /// <summary>The pin directory of this node's maps.</summary>
+    public string PinDirectory => Path.Combine(PinRoot, Node);
+}

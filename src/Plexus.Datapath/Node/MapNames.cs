@@ -1,0 +1,29 @@
+namespace Plexus.Datapath.Node;
+
+/// <summary>Names of the pinned maps (bpf/lib/maps.h).</summary>
+public static class MapNames
+{
+    /// <summary>Local endpoints.</summary>
+    public const string Endpoints = "plx_endpoints";
+
+    /// <summary>IP/CIDR → identity and tunnel endpoint.</summary>
+    public const string IpCache = "plx_ipcache";
+
+    /// <summary>Connection tracking.</summary>
+    public const string Conntrack = "plx_conntrack";
+
+    /// <summary>Masquerade translations.</summary>
+    public const string Nat = "plx_nat";
+
+    /// <summary>Per-CPU forward/drop counters.</summary>
+    public const string Metrics = "plx_metrics";
+
+    /// <summary>Flow event ring buffer.</summary>
+    public const string Events = "plx_events";
+
+    /// <summary>Events lost because the ring was full.</summary>
+    public const string EventsLost = "plx_events_lost";
+
+    /// <summary>Every map, in a stable order for status output.</summary>
+    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost];
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Plexus.Datapath.Maps;
+
+namespace Plexus.Datapath.Tests;
+
+/// <summary>
+/// Every C# map struct has the size and field offsets of its C struct, read from the BTF of the compiled objects
+/// (bpftool). Padding members (pad*) are private in C#; every other member must line up in order.
+/// </summary>
+public sealed class MapLayoutTests
+{
+    private static readonly Lazy<Dictionary<string, JsonObject>> Btf = new(LoadBtf);
+
+    public static TheoryData<string, Type> Layouts() => new()
+    {
+        { "endpoint_key", typeof(EndpointKey) },
+        { "endpoint_info", typeof(EndpointInfo) },
+        { "ipcache_key", typeof(IpCacheKey) },
+        { "ipcache_info", typeof(IpCacheInfo) },
+        { "flow_tuple", typeof(FlowTuple) },
+        { "ct_entry", typeof(CtEntry) },
+        { "nat_entry", typeof(NatEntry) },
+        { "metrics_key", typeof(MetricsKey) },
+        { "metrics_value", typeof(MetricsValue) },
+        { "flow_event", typeof(FlowEvent) },
+        { "addr", typeof(Addr16) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Csharp_struct_matches_the_C_layout(string cName, Type type)
+    {
+        var btf = Btf.Value[cName];
+        Assert.Equal(btf["size"]!.GetValue<int>(), SizeOf(type));
+        if (type == typeof(Addr16))
+        {
+            return; // a union: size is all there is
+        }
+
+        var cMembers = btf["members"]!.AsArray()
+            .Select(m => (Name: m!["name"]!.GetValue<string>(), Offset: m["bits_offset"]!.GetValue<int>() / 8))
+            .Where(m => !m.Name.StartsWith("pad", StringComparison.Ordinal))
+            .ToList();
+        var fields = type.GetFields(BindingFlags.Instance | BindingFlags.Public).ToList();
+        Assert.True(cMembers.Count == fields.Count,
+            $"C {cName} has [{string.Join(", ", cMembers.Select(m => m.Name))}], C# {type.Name} has [{string.Join(", ", fields.Select(f => f.Name))}]");
+        for (var i = 0; i < fields.Count; i++)
+        {
+            Assert.True(cMembers[i].Offset == OffsetOf(type, fields[i]),
+                $"{type.Name}.{fields[i].Name} is at {OffsetOf(type, fields[i])}, C {cName}.{cMembers[i].Name} at {cMembers[i].Offset}");
+        }
+    }
+
+    private static int SizeOf(Type type) =>
+        (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(type).Invoke(null, null)!;
+
+    /// <summary>Finds a field's offset by setting only that field to all-ones bytes and looking where they land.</summary>
+    private static int OffsetOf(Type type, FieldInfo field) =>
+        (int)typeof(MapLayoutTests).GetMethod(nameof(OffsetOfCore), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(type, field.FieldType).Invoke(null, [field])!;
+
+    private static int OffsetOfCore<TStruct, TField>(FieldInfo field)
+        where TStruct : unmanaged
+        where TField : unmanaged
+    {
+        Span<byte> ones = stackalloc byte[Unsafe.SizeOf<TField>()];
+        ones.Fill(0xFF);
+        object boxed = default(TStruct);
+        field.SetValue(boxed, MemoryMarshal.Read<TField>(ones));
+        var value = (TStruct)boxed;
+        return MemoryMarshal.AsBytes(new Span<TStruct>(ref value)).IndexOf((byte)0xFF);
+    }
+
+    private static Dictionary<string, JsonObject> LoadBtf()
+    {
+        var info = new ProcessStartInfo("bpftool") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-j", "btf", "dump", "file", InstallPaths.BpfObject("bpf_lxc.o") })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var json = JsonNode.Parse(process.StandardOutput.ReadToEnd())!;
+        process.WaitForExit();
+        return json["types"]!.AsArray()
+            .OfType<JsonObject>()
+            .Where(t => t["kind"]?.GetValue<string>() is "STRUCT" or "UNION" && t["name"] is not null)
+            .GroupBy(t => t["name"]!.GetValue<string>())
+            .ToDictionary(g => g.Key, g => g.First());
+    }
+}
