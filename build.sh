@@ -11,7 +11,7 @@ ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 ARTIFACTS="$ROOT/artifacts"
 
-DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool iproute2 etcd-server etcd-client iperf3 sockperf python3 make)
+DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iputils-ping etcd-server etcd-client iperf3 sockperf python3 make)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -69,7 +69,7 @@ case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   test) deps; build; run_tests ;;
-  demo) deps; build; exec bin/plexus demo ;;
+  demo) deps; build; exec bin/plexus demo --keep ;;
   bench) deps; build; shift; exec bin/plexus bench "$@" ;;
   *) echo "usage: $0 deps|build|test|demo|bench" >&2; exit 2 ;;
 esac

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Plexus.Agent.Api;
 using Plexus.Agent.Configuration;
+using Plexus.Agent.ControlPlane.Identity;
+using Plexus.Agent.Datapath;
+using Plexus.Agent.Endpoints;
 using Plexus.Agent.Registration;
 using Plexus.Store;
 
@@ -37,9 +40,15 @@ public static partial class AgentHost
         builder.Services.AddSingleton<AgentState>();
         builder.Services.AddSingleton(sp => StoreFactory.Create(config.Store, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<NodeRegistrar>();
+        builder.Services.AddSingleton(sp => new IdentityAllocator(
+            sp.GetRequiredService<IStore>(), config.Node, config.ClusterId, sp.GetRequiredService<ILogger<IdentityAllocator>>()));
+        builder.Services.AddSingleton<EndpointManager>();
+        builder.Services.AddSingleton<DatapathController>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatapathController>());
 
         var app = builder.Build();
-        AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System);
+        AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System,
+            app.Services.GetRequiredService<DatapathController>(), app.Services.GetRequiredService<EndpointManager>());
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plexus.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>
         {

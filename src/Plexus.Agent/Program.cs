@@ -11,10 +11,17 @@ var socketOption = new Option<string?>("--api-socket") { Description = "REST API
 var stateOption = new Option<string?>("--state-dir") { Description = "State directory (default /var/lib/plexus/<node>)" };
 var leaseOption = new Option<string?>("--lease-ttl") { Description = "Node lease TTL (default 15s)" };
 var logOption = new Option<string?>("--log-level") { Description = "trace|debug|information|warning|error" };
+var podCidrOption = new Option<string?>("--pod-cidr") { Description = "Cluster pod CIDR, e.g. 10.1.0.0/16 (enables the datapath; the node claims a /24 of it)" };
+var addressOption = new Option<string?>("--address") { Description = "The node's underlay address (default: detected)" };
+var underlayOption = new Option<string?>("--underlay") { Description = "Underlay device (default eth0)" };
+var gcIntervalOption = new Option<string?>("--identity-gc-interval") { Description = "How often unused identities are collected (default 1m)" };
+var gcGraceOption = new Option<string?>("--identity-gc-grace") { Description = "How long an identity stays unused before deletion (default 10m)" };
+var pinOption = new Option<string?>("--bpf-pin-dir") { Description = "bpffs directory for this node's maps (default /sys/fs/bpf/plexus/<cluster>-<node>)" };
 
 var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
 {
     configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
+    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -47,7 +54,15 @@ if (file is not null)
 
 var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentConfigLoader.Overrides(
     parsed.GetValue(nodeOption), parsed.GetValue(clusterOption), parsed.GetValue(clusterIdOption), parsed.GetValue(storeOption),
-    parsed.GetValue(socketOption), parsed.GetValue(stateOption), parsed.GetValue(leaseOption), parsed.GetValue(logOption)));
+    parsed.GetValue(socketOption), parsed.GetValue(stateOption), parsed.GetValue(leaseOption), parsed.GetValue(logOption))
+{
+    PodCidr = parsed.GetValue(podCidrOption),
+    Address = parsed.GetValue(addressOption),
+    Underlay = parsed.GetValue(underlayOption),
+    BpfPinDir = parsed.GetValue(pinOption),
+    IdentityGcInterval = parsed.GetValue(gcIntervalOption),
+    IdentityGcGrace = parsed.GetValue(gcGraceOption),
+});
 if (config is null)
 {
     foreach (var error in errors)

@@ -12,10 +12,12 @@ public static class CliApp
     {
         var storeOption = new Option<string?>("--store") { Description = "Store URL, e.g. etcd://127.0.0.1:2379 (else $PLEXUS_STORE or the config file)", Recursive = true };
         var configOption = new Option<string?>("--config") { Description = $"CLI config file (default {StoreLocator.DefaultConfigPath})", Recursive = true };
+        var labOption = new Option<string?>("--lab") { Description = "Lab whose store and namespaces to use (else $PLEXUS_LAB, else the only running lab)", Recursive = true };
         CliContext Context(ParseResult parse)
         {
             context.StoreFlag = parse.GetValue(storeOption);
             context.ConfigFlag = parse.GetValue(configOption);
+            context.LabFlag = parse.GetValue(labOption);
             return context;
         }
 
@@ -25,11 +27,16 @@ public static class CliApp
         {
             storeOption,
             configOption,
+            labOption,
             ApplyCommand.Create(Current),
             GetCommand.Create(Current),
             DeleteCommand.Create(Current),
             VersionCommand.Create(Current),
+            StatusCommand.Create(Current),
+            EndpointsCommand.Create(Current),
+            IdentitiesCommand.Create(Current),
             DemoCommand.Create(Current),
+            LabCommand.Create(Current),
         };
 
         parsed = root.Parse(args);
@@ -45,6 +52,12 @@ public static class CliApp
         }
 
         var config = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        if (parsed.CommandResult.Command.Name == LabSuperviseCommand.Name)
+        {
+            // A lab's supervisor stops its services on SIGTERM; give it the time that takes.
+            config.ProcessTerminationTimeout = LabSuperviseCommand.ShutdownTimeout;
+        }
+
         return await parsed.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,9 +9,10 @@ public static class ProbeCommand
 {
     private const string Usage = """
         Usage:
-          plexus-probe serve [--tcp PORT[,PORT…]] [--udp PORT[,PORT…]] [--name NAMESPACE/POD]
+          plexus-probe serve [--tcp PORT[,PORT…]] [--udp PORT[,PORT…]] [--name NAMESPACE/POD] [--echo-peer]
               Answer every TCP connection and UDP datagram with the server's name.
               The name defaults to $PLEXUS_POD (namespace/pod), else the host name.
+              --echo-peer: answer "NAME PEER-IP", the address the client came from.
           plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s]
               Print what the server sent back and exit 0; exit 1 when nothing came back.
         """;
@@ -44,7 +45,8 @@ public static class ProbeCommand
 
     private static async Task<int> ServeAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var options = ParseOptions(args, ["--tcp", "--udp", "--name"]);
+        var echoPeer = args.Contains("--echo-peer");
+        var options = ParseOptions([.. args.Where(a => a != "--echo-peer")], ["--tcp", "--udp", "--name"]);
         var tcp = ParsePorts(options, "--tcp");
         var udp = ParsePorts(options, "--udp");
         if (tcp.Count == 0 && udp.Count == 0)
@@ -61,7 +63,7 @@ public static class ProbeCommand
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
-        var server = new ProbeServer(name);
+        var server = new ProbeServer(name, echoPeer);
         var tasks = new List<Task>();
         foreach (var port in tcp)
         {

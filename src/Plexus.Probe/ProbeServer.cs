@@ -4,8 +4,12 @@ using System.Text;
 
 namespace Plexus.Probe;
 
-/// <summary>Answers TCP connections and UDP datagrams with a fixed name, on every address of the host.</summary>
-public sealed class ProbeServer(string name)
+/// <summary>
+/// Answers TCP connections and UDP datagrams with a fixed name, on every address of the host; with
+/// <paramref name="echoPeer"/>, the reply is <c>NAME PEER-IP</c>, so a client can see the address it arrived from
+/// (e.g. a node's address after masquerading).
+/// </summary>
+public sealed class ProbeServer(string name, bool echoPeer = false)
 {
     private readonly byte[] _reply = Encoding.UTF8.GetBytes(name + "\n");
 
@@ -19,18 +23,18 @@ public sealed class ProbeServer(string name)
         while (!cancellationToken.IsCancellationRequested)
         {
             var client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            _ = AnswerAsync(client);
+            _ = AnswerAsync(client, ReplyTo(client.RemoteEndPoint));
         }
     }
 
-    private async Task AnswerAsync(Socket client)
+    private static async Task AnswerAsync(Socket client, byte[] reply)
     {
         using (client)
         {
             try
             {
                 client.NoDelay = true;
-                await client.SendAsync(_reply, SocketFlags.None).ConfigureAwait(false);
+                await client.SendAsync(reply, SocketFlags.None).ConfigureAwait(false);
                 client.Shutdown(SocketShutdown.Send);
             }
             catch (SocketException)
@@ -52,12 +56,23 @@ public sealed class ProbeServer(string name)
             var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
             try
             {
-                await socket.SendToAsync(_reply, SocketFlags.None, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
+                await socket.SendToAsync(ReplyTo(received.RemoteEndPoint), SocketFlags.None, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException)
             {
                 // Unreachable sender (e.g. a policy drops the reply): keep serving others.
             }
         }
+    }
+
+    private byte[] ReplyTo(EndPoint? peer)
+    {
+        if (!echoPeer || peer is not IPEndPoint ip)
+        {
+            return _reply;
+        }
+
+        var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
+        return Encoding.UTF8.GetBytes($"{name} {address}\n");
     }
 }

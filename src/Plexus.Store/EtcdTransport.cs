@@ -33,6 +33,7 @@ internal sealed class EtcdTransport : IDisposable
         {
             // Shorter than the request timeout, so a connect timeout is told apart from a slow answer.
             ConnectTimeout = options.RequestTimeout / 2,
+            ConnectCallback = options.ConnectCallback,
         };
         if (tls)
         {

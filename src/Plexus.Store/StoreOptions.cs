@@ -15,6 +15,12 @@ public sealed record StoreOptions
     /// <summary>PEM private key of <see cref="CertFile"/>.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>
+    /// Opens the connection to an etcd endpoint instead of a plain TCP connect; labs use it to reach an etcd that
+    /// listens inside a network namespace. Null: connect normally.
+    /// </summary>
+    public Func<System.Net.Http.SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; init; }
+
     /// <summary>Timeout of one unary request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

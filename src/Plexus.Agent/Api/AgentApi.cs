@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Plexus.Agent.Configuration;
+using System.Text.Json;
+using Plexus.Agent.Datapath;
+using Plexus.Agent.Endpoints;
 using Plexus.Agent.Registration;
 
 namespace Plexus.Agent.Api;
@@ -9,7 +12,7 @@ namespace Plexus.Agent.Api;
 public static class AgentApi
 {
     /// <summary>Maps the API routes.</summary>
-    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider)
+    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider, DatapathController datapath, EndpointManager endpoints)
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/healthz", () =>
@@ -25,8 +28,37 @@ public static class AgentApi
             var status = new AgentStatus(
                 config.Node, config.Cluster, config.ClusterId, AgentInfo.Version, Environment.ProcessId,
                 state.StartedAt, (long)(now - state.StartedAt).TotalSeconds,
-                new StoreView(config.Store.Url, store.Connected, store.LastError, store.Lease, store.RegisteredAt, store.Reconnects));
+                new StoreView(config.Store.Url, store.Connected, store.LastError, store.Lease, store.RegisteredAt, store.Reconnects),
+                DatapathStatus.Read(config, state, datapath, endpoints));
             return Results.Json(status, AgentJsonContext.Default.AgentStatus);
         });
+    
+        v1.MapGet("/endpoints", () => Results.Json(endpoints.List().ToList(), AgentJsonContext.Default.ListLocalEndpoint));
+        v1.MapPost("/endpoints", async (HttpRequest http, CancellationToken ct) =>
+        {
+            EndpointRequest? request;
+            try
+            {
+                request = await http.ReadFromJsonAsync(AgentJsonContext.Default.EndpointRequest, ct).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                return Results.Json(new ApiError($"body: {e.Message}"), AgentJsonContext.Default.ApiError, statusCode: 400);
+            }
+
+            if (request is null)
+            {
+                return Results.Json(new ApiError("body: a JSON object is required"), AgentJsonContext.Default.ApiError, statusCode: 400);
+            }
+
+            var result = await endpoints.CreateAsync(request, ct).ConfigureAwait(false);
+            return result.Endpoint is { } endpoint
+                ? Results.Json(endpoint, AgentJsonContext.Default.LocalEndpoint)
+                : Results.Json(new ApiError(result.Error!), AgentJsonContext.Default.ApiError, statusCode: result.Status);
+        });
+        v1.MapDelete("/endpoints/{ns}/{pod}", async (string ns, string pod, CancellationToken ct) =>
+            await endpoints.DeleteAsync(ns, pod, ct).ConfigureAwait(false)
+                ? Results.Ok()
+                : Results.Json(new ApiError($"endpoint {ns}/{pod} not found"), AgentJsonContext.Default.ApiError, statusCode: 404));
     }
 }

@@ -6,4 +6,9 @@ namespace Plexus.Agent.Api;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AgentStatus))]
 [JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(Plexus.Agent.Endpoints.LocalEndpoint))]
+[JsonSerializable(typeof(Plexus.Agent.Endpoints.EndpointRequest))]
+[JsonSerializable(typeof(List<Plexus.Agent.Endpoints.LocalEndpoint>))]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(DatapathView))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

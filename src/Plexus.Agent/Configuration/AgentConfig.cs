@@ -1,3 +1,4 @@
+using Plexus.Model;
 using Plexus.Store;
 
 namespace Plexus.Agent.Configuration;
@@ -28,6 +29,21 @@ public sealed record AgentConfig
 
     /// <summary>The node's underlay addresses; detected from the interfaces when empty.</summary>
     public IReadOnlyList<string> Addresses { get; init; } = [];
+
+    /// <summary>The cluster's pod CIDR; the node claims a /24 block of it. Null: no datapath, the agent only registers its node.</summary>
+    public Cidr? PodCidr { get; init; }
+
+    /// <summary>The underlay device carrying node-to-node and external traffic.</summary>
+    public string UnderlayDevice { get; init; } = "eth0";
+
+    /// <summary>bpffs directory of this node's pinned maps.</summary>
+    public required string BpfPinDirectory { get; init; }
+
+    /// <summary>How often unused identities are looked for.</summary>
+    public TimeSpan IdentityGcInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an identity must stay unused before it is deleted.</summary>
+    public TimeSpan IdentityGcGrace { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Minimum log level (trace, debug, information, warning, error).</summary>
     public string LogLevel { get; init; } = "information";

@@ -1,6 +1,7 @@
 using System.Net;
 using Plexus.Model.Text;
 using System.Text.RegularExpressions;
+using Plexus.Model;
 using Plexus.Store;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -23,6 +24,11 @@ public static partial class AgentConfigLoader
         public string? LeaseTtl { get; set; }
         public List<string>? Addresses { get; set; }
         public string? LogLevel { get; set; }
+        public string? PodCidr { get; set; }
+        public string? Underlay { get; set; }
+        public string? BpfPinDir { get; set; }
+        public string? IdentityGcInterval { get; set; }
+        public string? IdentityGcGrace { get; set; }
     }
 
     internal sealed class ApiSection
@@ -31,7 +37,26 @@ public static partial class AgentConfigLoader
     }
 
     /// <summary>Values given on the command line; null means "not given".</summary>
-    public sealed record Overrides(string? Node, string? Cluster, int? ClusterId, string? StoreUrl, string? ApiSocket, string? StateDir, string? LeaseTtl, string? LogLevel);
+    public sealed record Overrides(string? Node, string? Cluster, int? ClusterId, string? StoreUrl, string? ApiSocket, string? StateDir, string? LeaseTtl, string? LogLevel)
+    {
+        /// <summary>Pod CIDR of the cluster (enables the datapath).</summary>
+        public string? PodCidr { get; init; }
+
+        /// <summary>The node's underlay address.</summary>
+        public string? Address { get; init; }
+
+        /// <summary>Underlay device name.</summary>
+        public string? Underlay { get; init; }
+
+        /// <summary>bpffs pin directory.</summary>
+        public string? BpfPinDir { get; init; }
+
+        /// <summary>Identity GC interval.</summary>
+        public string? IdentityGcInterval { get; init; }
+
+        /// <summary>Identity GC grace period.</summary>
+        public string? IdentityGcGrace { get; init; }
+    }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
     public static (AgentConfig? Config, IReadOnlyList<string> Errors) Load(string? file, string? yamlText, Overrides flags)
@@ -101,7 +126,50 @@ public static partial class AgentConfigLoader
             errors.Add($"{source}: logLevel: \"{logLevel}\" must be trace, debug, information, warning or error");
         }
 
-        foreach (var (address, i) in (model.Addresses ?? []).Select((a, i) => (a, i)))
+        var podCidrText = flags.PodCidr ?? model.PodCidr;
+        Cidr? podCidr = null;
+        if (podCidrText is not null)
+        {
+            if (!Cidr.TryParse(podCidrText, out var parsed, out var problem))
+            {
+                errors.Add($"{source}: podCidr: {problem}");
+            }
+            else if (parsed.IsIPv6 || parsed.PrefixLength > 24)
+            {
+                errors.Add($"{source}: podCidr: {parsed} must be an IPv4 prefix of /24 or shorter (nodes claim /24 blocks of it)");
+            }
+            else
+            {
+                podCidr = parsed;
+            }
+        }
+
+        var gcInterval = ReadDuration(flags.IdentityGcInterval ?? model.IdentityGcInterval, "identityGcInterval", TimeSpan.FromMinutes(1));
+        var gcGrace = ReadDuration(flags.IdentityGcGrace ?? model.IdentityGcGrace, "identityGcGrace", TimeSpan.FromMinutes(10));
+        TimeSpan ReadDuration(string? text, string field, TimeSpan fallback)
+        {
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (Durations.TryParse(text, out var value) && value >= TimeSpan.FromSeconds(1))
+            {
+                return value;
+            }
+
+            errors.Add($"{source}: {field}: \"{text}\" must be a duration of at least 1s (e.g. 30s, 10m)");
+            return fallback;
+        }
+
+        var addresses = flags.Address is not null ? [flags.Address] : model.Addresses ?? [];
+        var underlay = flags.Underlay ?? model.Underlay ?? "eth0";
+        if (underlay.Length is 0 or > 15 || underlay.Contains('/', StringComparison.Ordinal))
+        {
+            errors.Add($"{source}: underlay: \"{underlay}\" is not a device name");
+        }
+
+        foreach (var (address, i) in addresses.Select((a, i) => (a, i)))
         {
             if (!IPAddress.TryParse(address, out _))
             {
@@ -123,7 +191,12 @@ public static partial class AgentConfigLoader
             ApiSocket = apiSocket!,
             StateDir = stateDir!,
             LeaseTtl = leaseTtl,
-            Addresses = model.Addresses ?? [],
+            Addresses = addresses,
+            PodCidr = podCidr,
+            UnderlayDevice = underlay,
+            IdentityGcInterval = gcInterval,
+            IdentityGcGrace = gcGrace,
+            BpfPinDirectory = flags.BpfPinDir ?? model.BpfPinDir ?? $"/sys/fs/bpf/plexus/{cluster}-{node}",
             LogLevel = logLevel,
         }, errors);
     }
@@ -141,7 +214,7 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }

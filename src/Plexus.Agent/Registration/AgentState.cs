@@ -5,6 +5,15 @@ public sealed class AgentState(TimeProvider timeProvider)
 {
     private StoreStatus _store = new(false, null, 0, null, 0);
 
+    private string? _podCidr;
+
+    /// <summary>The node's pod CIDR block once IPAM has claimed it (written into the node record).</summary>
+    public string? PodCidr
+    {
+        get => Volatile.Read(ref _podCidr);
+        set => Volatile.Write(ref _podCidr, value);
+    }
+
     /// <summary>When the agent started.</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
 

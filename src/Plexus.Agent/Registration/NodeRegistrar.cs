@@ -27,14 +27,16 @@ public sealed partial class NodeRegistrar(
     {
         var lease = ReadSavedLease();
         var registered = false;
+        string? writtenPodCidr = null;
         var keepAliveInterval = config.LeaseTtl / 3 < TimeSpan.FromSeconds(2) ? config.LeaseTtl / 3 : TimeSpan.FromSeconds(2);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!registered)
+                if (!registered || writtenPodCidr != state.PodCidr)
                 {
                     lease = await EnsureLeaseAsync(lease, stoppingToken).ConfigureAwait(false);
+                    writtenPodCidr = state.PodCidr;
                     await WriteRecordAsync(lease, stoppingToken).ConfigureAwait(false);
                     registered = true;
                 }
@@ -85,6 +87,7 @@ public sealed partial class NodeRegistrar(
             Cluster = config.Cluster,
             ClusterId = config.ClusterId,
             Addresses = config.Addresses.Count > 0 ? config.Addresses : DetectAddresses(),
+            PodCidr = state.PodCidr,
             AgentVersion = AgentInfo.Version,
             AgentPid = Environment.ProcessId,
             ApiSocket = config.ApiSocket,

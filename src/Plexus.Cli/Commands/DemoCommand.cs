@@ -1,187 +1,124 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
-using Plexus.Lab.Agents;
 using Plexus.Lab.Processes;
-using Plexus.Model.State;
-using Plexus.Store;
+using Plexus.Lab.Runtime;
+using Plexus.Model;
 
 namespace Plexus.Cli.Commands;
 
 /// <summary>
-/// <c>plexus demo</c>: the main job at this stage. Starts etcd and two agents in a temporary directory, applies the
-/// sample manifests, lists nodes and resources, shows how bad input is reported, survives an etcd restart, and
-/// cleans everything up.
+/// <c>plexus demo</c>: the main job. Builds the demo lab (one cluster, two nodes, four pods, an external host),
+/// shows the nodes' datapath status, endpoints and identities, runs a connectivity matrix over the eBPF datapath,
+/// applies the sample manifests through the lab's store and shows how bad input is reported. Tears the lab down
+/// at the end unless <c>--keep</c>.
 /// </summary>
 public static class DemoCommand
 {
-    private static readonly string[] Nodes = ["n1", "n2"];
-
     /// <summary>Builds the command.</summary>
     public static Command Create(Func<CliContext> context)
     {
+        var file = new Option<string?>("--file", "-f") { Description = "Lab topology (default: labs/demo.yaml of the repository)" };
         var examples = new Option<string?>("--examples") { Description = "Directory of sample manifests (default: examples/ of the repository)" };
-        var command = new Command("demo", "Run the demo: etcd, two agents, sample manifests, nodes and resources") { examples };
-        command.SetAction((parse, ct) => CliRunner.RunAsync(context(), c => RunAsync(c, parse.GetValue(examples), ct)));
+        var keep = new Option<bool>("--keep") { Description = "Leave the lab running to explore it (remove it with: plexus lab down)" };
+        var command = new Command("demo", "Run the demo: a lab with pods on two nodes, status, a connectivity matrix, sample manifests") { file, examples, keep };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(context(), c => RunAsync(c, parse.GetValue(file), parse.GetValue(examples), parse.GetValue(keep), ct)));
         return command;
     }
 
-    /// <summary>Runs the demo end to end; returns 0 when every step behaved as expected.</summary>
-    public static async Task<int> RunAsync(CliContext context, string? examplesDir, CancellationToken cancellationToken)
+    /// <summary>Runs the demo; 0 when every step behaved as expected.</summary>
+    public static async Task<int> RunAsync(CliContext context, string? file, string? examplesDir, bool keep, CancellationToken cancellationToken)
     {
-        examplesDir ??= Binaries.RepositoryRoot() is { } root ? Path.Combine(root, "examples") : null;
+        var root = Binaries.RepositoryRoot();
+        file ??= root is null ? null : Path.Combine(root, "labs", "demo.yaml");
+        examplesDir ??= root is null ? null : Path.Combine(root, "examples");
+        if (file is null || !File.Exists(file))
+        {
+            throw CliException.BadInput($"--file: {file ?? "labs/demo.yaml"} not found");
+        }
+
         if (examplesDir is null || !Directory.Exists(Path.Combine(examplesDir, "manifests")))
         {
             throw CliException.BadInput($"--examples: {examplesDir ?? "examples/"} has no manifests/ directory");
         }
 
-        var work = Directory.CreateTempSubdirectory("plexus-demo-").FullName;
+        var parsed = LabLoader.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file);
+        if (!parsed.Ok)
+        {
+            return await LabUpCommand.RunAsync(context, file, OutputFormat.Table, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        }
+
+        var topology = parsed.Lab!;
         var output = context.Out;
+        var lab = new CliContext { Out = output, Error = output, Time = context.Time, LabFlag = topology.Name };
         var failures = 0;
-        EtcdServer? etcd = null;
-        var agents = new List<AgentProcess>();
-        IStore? store = null;
         try
         {
-            await Step(output, "starting etcd").ConfigureAwait(false);
-            etcd = await EtcdServer.StartNewAsync(Path.Combine(work, "etcd"), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"    etcd {etcd.Endpoint}, data in {etcd.WorkDirectory}").ConfigureAwait(false);
-
-            await Step(output, $"starting agents {string.Join(", ", Nodes)} (cluster demo)").ConfigureAwait(false);
-            foreach (var node in Nodes)
-            {
-                agents.Add(AgentProcess.Start(node, "demo", 1, etcd.StoreUrl, Path.Combine(work, node), ["--lease-ttl", "10s"]));
-            }
-
-            store = StoreFactory.Create(new StoreOptions { Url = etcd.StoreUrl });
-            var demo = new CliContext { Out = output, Error = output, Store = store, Time = context.Time };
-            var elapsed = await WaitForNodesAsync(output, store, agents, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"    {Nodes.Length}/{Nodes.Length} nodes registered after {elapsed.TotalSeconds:0.0} s").ConfigureAwait(false);
+            await Step(output, $"lab {topology.Name}: {topology.Clusters.Sum(c => c.Nodes.Count)} nodes, {topology.Pods.Count} pods, " +
+                $"{topology.Externals.Count} external host(s), one network namespace each").ConfigureAwait(false);
+            failures += await Show(lab, $"lab up -f {Relative(file)}", 0,
+                () => LabUpCommand.RunAsync(lab, file, OutputFormat.Table, TimeSpan.FromMinutes(2), cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, "status   # per node: agent, store, eBPF programs attached, map fill levels", 0,
+                () => StatusCommand.RunAsync(lab, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, "endpoints", 0, () => EndpointsCommand.RunAsync(lab, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, "identities", 0, () => IdentitiesCommand.RunAsync(lab, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+            failures += await MatrixAsync(output, topology, cancellationToken).ConfigureAwait(false);
 
             var manifests = Path.Combine(examplesDir, "manifests");
             var invalid = Path.Combine(examplesDir, "invalid");
-            failures += await Show(demo, "get nodes", 0, () => GetCommand.RunAsync(demo, "nodes", null, null, false, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, $"apply -f {Relative(manifests)}", 0, () => ApplyCommand.RunAsync(demo, [manifests], false, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, $"apply -f {Relative(manifests)}   # again: idempotent", 0, () => ApplyCommand.RunAsync(demo, [manifests], false, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get namespaces", 0, () => GetCommand.RunAsync(demo, "namespaces", null, null, false, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get services -A", 0, () => GetCommand.RunAsync(demo, "services", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get networkpolicies -A", 0, () => GetCommand.RunAsync(demo, "netpol", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get cnp -A", 0, () => GetCommand.RunAsync(demo, "cnp", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get ccnp", 0, () => GetCommand.RunAsync(demo, "ccnp", null, null, false, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
-            failures += await Show(demo, "get cnp api-allow-frontend -n shop -o yaml", 0, () => GetCommand.RunAsync(demo, "cnp", "api-allow-frontend", "shop", false, OutputFormat.Yaml, cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, $"apply -f {Relative(manifests)}", 0, () => ApplyCommand.RunAsync(lab, [manifests], false, cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, "get cnp -A", 0, () => GetCommand.RunAsync(lab, "cnp", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+            failures += await Show(lab, "get netpol -A", 0, () => GetCommand.RunAsync(lab, "netpol", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
             if (Directory.Exists(invalid))
             {
-                failures += await Show(demo, $"apply --dry-run -f {Relative(invalid)}   # bad input: every error, exit 2, nothing stored", ExitCodes.BadInput,
-                    () => ApplyCommand.RunAsync(demo, [invalid], true, cancellationToken)).ConfigureAwait(false);
+                failures += await Show(lab, $"apply --dry-run -f {Relative(invalid)}   # bad input: every error, exit 2, nothing stored", ExitCodes.BadInput,
+                    () => ApplyCommand.RunAsync(lab, [invalid], true, cancellationToken)).ConfigureAwait(false);
             }
-
-            await ShowAgentsAsync(output, agents, cancellationToken).ConfigureAwait(false);
-            failures += await StoreOutageAsync(output, etcd, store, agents, cancellationToken).ConfigureAwait(false);
-            failures += await Show(demo, "get nodes", 0, () => GetCommand.RunAsync(demo, "nodes", null, null, false, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
         }
         finally
         {
-            await Step(output, "cleaning up").ConfigureAwait(false);
-            if (store is not null)
+            if (keep)
             {
-                await store.DisposeAsync().ConfigureAwait(false);
+                await Step(output, $"lab {topology.Name} keeps running. Try:").ConfigureAwait(false);
+                await output.WriteLineAsync($"""
+                        bin/plexus lab status
+                        bin/plexus lab exec shop/frontend -- ping -c 3 <ip of shop/api>
+                        bin/plexus lab probe shop/frontend shop/api:8080/tcp
+                        bin/plexus lab probe shop/frontend 198.51.100.10:80/tcp     # masqueraded: the host sees the node address
+                        bin/plexus get nodes
+                        bin/plexus lab down {topology.Name}
+                    """).ConfigureAwait(false);
             }
-
-            foreach (var agent in agents)
+            else
             {
-                await agent.DisposeAsync().ConfigureAwait(false);
+                failures += await Show(lab, $"lab down {topology.Name}   # namespaces, processes, pinned maps: all gone", 0,
+                    () => LabDownCommand.RunAsync(lab, topology.Name, false)).ConfigureAwait(false);
             }
-
-            if (etcd is not null)
-            {
-                await etcd.DisposeAsync().ConfigureAwait(false);
-            }
-
-            Directory.Delete(work, recursive: true);
         }
 
         await output.WriteLineAsync(failures == 0
-            ? "demo finished: every step behaved as expected"
-            : $"demo finished with {failures} unexpected result(s)").ConfigureAwait(false);
+            ? "\ndemo finished: every step behaved as expected"
+            : $"\ndemo finished with {failures} unexpected result(s)").ConfigureAwait(false);
         return failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private static async Task<TimeSpan> WaitForNodesAsync(TextWriter output, IStore store, List<AgentProcess> agents, CancellationToken cancellationToken)
+    private static async Task<int> MatrixAsync(TextWriter output, LabTopology topology, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
+        await Step(output, "connectivity matrix: every pod to every served port (plexus-probe inside the pods, over the eBPF datapath)").ConfigureAwait(false);
+        var lab = new LabInstance(topology);
+        var status = await LabStatus.CollectAsync(lab, cancellationToken).ConfigureAwait(false);
+        var probes = await ConnectivityMatrix.RunAsync(lab, status, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        var columns = probes.Select(p => p.Column).Distinct().ToList();
+        var table = new Table(["FROM \\ TO", .. columns]);
+        foreach (var source in topology.Pods)
         {
-            var registered = (await store.ListAsync(StoreKeys.NodesPrefix("demo"), cancellationToken).ConfigureAwait(false)).Items.Count;
-            if (registered == agents.Count)
-            {
-                return clock.Elapsed;
-            }
-
-            if (agents.FirstOrDefault(a => !a.IsRunning) is { } dead)
-            {
-                throw CliException.Failed($"agent {dead.Node} exited with code {dead.ExitCode}; see {dead.LogFile}:\n{await TailAsync(dead.LogFile).ConfigureAwait(false)}");
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw CliException.Failed($"only {registered}/{agents.Count} nodes registered within 30 s");
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task ShowAgentsAsync(TextWriter output, List<AgentProcess> agents, CancellationToken cancellationToken)
-    {
-        await Step(output, "agent status (GET /v1/status on each agent's unix socket)").ConfigureAwait(false);
-        var table = new Table("NODE", "PID", "STORE", "LEASE", "UPTIME", "SOCKET");
-        foreach (var agent in agents)
-        {
-            using var client = new AgentClient(agent.ApiSocket);
-            var status = await client.StatusAsync(cancellationToken).ConfigureAwait(false);
-            var storeView = status["store"]!;
-            table.Add(agent.Node, agent.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                storeView["connected"]!.GetValue<bool>() ? "connected" : "unreachable",
-                storeView["lease"]!.ToString(), $"{status["uptimeSeconds"]}s", agent.ApiSocket);
+            table.Add([source.FullName, .. columns.Select(c => probes.FirstOrDefault(p => p.From == source.FullName && p.Column == c) is { } p ? (p.Connected ? "ok" : "FAIL") : "-")]);
         }
 
         await output.WriteAsync(table.ToString()).ConfigureAwait(false);
-    }
-
-    /// <summary>Stops etcd for a few seconds and shows every agent reconnecting and its node record present again.</summary>
-    private static async Task<int> StoreOutageAsync(TextWriter output, EtcdServer etcd, IStore store, List<AgentProcess> agents, CancellationToken cancellationToken)
-    {
-        await Step(output, "store outage: etcd killed for 3 s; agents keep retrying and register again").ConfigureAwait(false);
-        etcd.Stop();
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        await etcd.StartAsync(cancellationToken).ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
-        var pending = agents.ToList();
-        while (clock.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            foreach (var agent in pending.ToList())
-            {
-                using var client = new AgentClient(agent.ApiSocket);
-                var view = (await client.StatusAsync(cancellationToken).ConfigureAwait(false))["store"]!;
-                if (view["connected"]!.GetValue<bool>() && view["reconnects"]!.GetValue<int>() > 0)
-                {
-                    await output.WriteLineAsync($"    {agent.Node}: reconnected and registered again {clock.Elapsed.TotalSeconds:0.0} s after etcd came back").ConfigureAwait(false);
-                    pending.Remove(agent);
-                }
-            }
-
-            if (pending.Count == 0 &&
-                (await store.ListAsync(StoreKeys.NodesPrefix("demo"), cancellationToken).ConfigureAwait(false)).Items.Count == agents.Count)
-            {
-                return 0;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-
-        await output.WriteLineAsync($"    UNEXPECTED: {string.Join(", ", pending.Select(a => a.Node))} did not reconnect within 15 s").ConfigureAwait(false);
-        return 1;
+        var failed = probes.Count(p => !p.Connected);
+        await output.WriteLineAsync($"{probes.Count - failed}/{probes.Count} connected (same node, across nodes over VXLAN, and out to the external host)").ConfigureAwait(false);
+        return failed == 0 ? 0 : 1;
     }
 
     private static async Task<int> Show(CliContext demo, string commandLine, int expectedExit, Func<Task<int>> run)
@@ -207,10 +144,4 @@ public static class DemoCommand
 
     private static string Relative(string path) =>
         Binaries.RepositoryRoot() is { } root ? Path.GetRelativePath(root, path) : path;
-
-    private static async Task<string> TailAsync(string file)
-    {
-        var lines = await File.ReadAllLinesAsync(file).ConfigureAwait(false);
-        return string.Join('\n', lines.TakeLast(10));
-    }
 }

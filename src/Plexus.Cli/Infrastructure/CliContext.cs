@@ -20,6 +20,9 @@ public sealed class CliContext
     /// <summary>Value of the global <c>--config</c> flag.</summary>
     public string? ConfigFlag { get; set; }
 
+    /// <summary>Value of the global <c>--lab</c> flag: the lab whose store and namespaces commands use.</summary>
+    public string? LabFlag { get; set; }
+
     /// <summary>The clock (ages in tables).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -27,7 +30,7 @@ public sealed class CliContext
     public IStore? Store { get; init; }
 
     /// <summary>Opens the store named by the flags, environment or config file. The caller disposes it unless it is <see cref="Store"/>.</summary>
-    public IStore OpenStore() => Store ?? StoreFactory.Create(StoreLocator.Resolve(StoreFlag, ConfigFlag));
+    public IStore OpenStore() => Store ?? StoreFactory.Create(StoreLocator.Resolve(StoreFlag, ConfigFlag, LabFlag));
 
     /// <summary>Disposes a store returned by <see cref="OpenStore"/> unless it is the shared one.</summary>
     public async ValueTask ReleaseAsync(IStore store)

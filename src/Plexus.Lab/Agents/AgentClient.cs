@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Plexus.Lab.Agents;
@@ -7,6 +8,7 @@ namespace Plexus.Lab.Agents;
 /// <summary>Talks to one agent's REST API over its unix socket.</summary>
 public sealed class AgentClient : IDisposable
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
 
     /// <summary>Creates a client for the agent listening on <paramref name="socketPath"/>.</summary>
@@ -46,6 +48,34 @@ public sealed class AgentClient : IDisposable
         using var response = await _http.GetAsync(new Uri("v1/healthz", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
         return ((int)response.StatusCode, body);
+    }
+
+    /// <summary>GET /v1/endpoints: every endpoint of the node.</summary>
+    public async Task<IReadOnlyList<AgentEndpoint>> EndpointsAsync(CancellationToken cancellationToken = default) =>
+        await _http.GetFromJsonAsync<List<AgentEndpoint>>("v1/endpoints", Json, cancellationToken).ConfigureAwait(false) ?? [];
+
+    /// <summary>POST /v1/endpoints: creates the pod's endpoint, or returns the existing one (idempotent).</summary>
+    public async Task<EndpointResult> CreateEndpointAsync(EndpointRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("v1/endpoints", request, Json, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var code = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            return new EndpointResult(code, JsonSerializer.Deserialize<AgentEndpoint>(text, Json), null);
+        }
+
+        string? error = null;
+        try
+        {
+            error = JsonNode.Parse(text)?["error"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not the API's JSON error shape: report the raw text below.
+        }
+
+        return new EndpointResult(code, null, error ?? (text.Length > 0 ? text : response.ReasonPhrase));
     }
 
     /// <inheritdoc/>

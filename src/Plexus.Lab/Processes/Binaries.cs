@@ -24,6 +24,19 @@ public static class Binaries
         return FindOnPath(name);
     }
 
+    /// <summary>The directory of Plexus's own binaries: <c>$PLEXUS_BIN</c>, else the repository's <c>bin/</c>; null when neither exists.</summary>
+    public static string? BinDirectory() =>
+        Environment.GetEnvironmentVariable("PLEXUS_BIN") is { Length: > 0 } dir && Directory.Exists(dir) ? dir
+        : RepositoryRoot() is { } root && Directory.Exists(Path.Combine(root, "bin")) ? Path.Combine(root, "bin")
+        : null;
+
+    /// <summary>The PATH for commands the lab runs: <see cref="BinDirectory"/> first, then the current PATH.</summary>
+    public static string SearchPath()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } p ? p : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        return BinDirectory() is { } bin ? $"{bin}:{path}" : path;
+    }
+
     /// <summary>The Plexus repository holding the running binaries; null when installed elsewhere.</summary>
     public static string? RepositoryRoot() => InstallPaths.RepositoryRoot();
 

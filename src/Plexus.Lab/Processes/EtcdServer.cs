@@ -79,9 +79,8 @@ public sealed class EtcdServer : IDisposable, IAsyncDisposable
             return;
         }
 
-        var binary = Binaries.FindOnPath("etcd") ?? throw new InvalidOperationException("etcd is not installed (Debian package etcd-server)");
         _process?.Dispose();
-        _process = Process.Start(CreateStartInfo(binary)) ?? throw new InvalidOperationException("could not start etcd");
+        _process = Process.Start(CreateStartInfo(EtcdCommand.Binary())) ?? throw new InvalidOperationException("could not start etcd");
         _process.OutputDataReceived += (_, line) => Record(line.Data);
         _process.ErrorDataReceived += (_, line) => Record(line.Data);
         _process.BeginOutputReadLine();
@@ -134,29 +133,9 @@ public sealed class EtcdServer : IDisposable, IAsyncDisposable
     {
         var scheme = _tls is null ? "http" : "https";
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("ETCD", StringComparison.Ordinal)).ToList())
-        {
-            info.Environment.Remove(name);
-        }
-
-        // etcd 3.4 refuses to start on arm64 unless told this; it ignores the variable elsewhere.
-        info.Environment["ETCD_UNSUPPORTED_ARCH"] = "arm64";
-        string[] arguments =
-        [
-            "--name", MemberName,
-            "--data-dir", Path.Combine(WorkDirectory, "data"),
-            "--listen-client-urls", $"{scheme}://{Endpoint}",
-            "--advertise-client-urls", $"{scheme}://{Endpoint}",
-            "--listen-peer-urls", $"http://127.0.0.1:{_peerPort}",
-            "--initial-advertise-peer-urls", $"http://127.0.0.1:{_peerPort}",
-            "--initial-cluster", $"{MemberName}=http://127.0.0.1:{_peerPort}",
-            "--listen-metrics-urls", $"http://127.0.0.1:{_metricsPort}",
-            "--auto-compaction-retention", "0",
-            "--logger", "zap",
-            "--log-outputs", "stderr",
-            .. _tls is null ? [] : (string[])["--cert-file", _tls.CertFile, "--key-file", _tls.KeyFile, "--trusted-ca-file", _tls.CaFile, "--client-cert-auth"],
-        ];
-        foreach (var argument in arguments)
+        EtcdCommand.PrepareEnvironment(info.Environment);
+        foreach (var argument in EtcdCommand.Arguments(MemberName, Path.Combine(WorkDirectory, "data"), $"{scheme}://{Endpoint}",
+            $"http://127.0.0.1:{_peerPort}", $"http://127.0.0.1:{_metricsPort}", _tls))
         {
             info.ArgumentList.Add(argument);
         }

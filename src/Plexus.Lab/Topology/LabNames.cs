@@ -24,6 +24,15 @@ public static class LabNames
     /// <summary>An external host's namespace.</summary>
     public static string External(string lab, string name) => $"plx-{lab}-ext-{name}";
 
+    /// <summary>Every namespace a lab with topology <paramref name="lab"/> consists of: fabric, nodes, externals, pods.</summary>
+    public static IReadOnlyList<string> All(LabTopology lab) =>
+    [
+        Fabric(lab.Name),
+        .. lab.Clusters.SelectMany(c => c.Nodes.Select(n => Node(lab.Name, c.Name, n))),
+        .. lab.Externals.Select(e => External(lab.Name, e.Name)),
+        .. lab.Pods.Select(p => Pod(lab.Name, p.Cluster, p.Namespace, p.Name)),
+    ];
+
     /// <summary>The datapath's node identity for pins (<c>/sys/fs/bpf/plexus/&lt;this&gt;</c>), unique per lab.</summary>
     public static string PinNode(string lab, string cluster, string node) => $"{lab}-{cluster}-{node}";
 

@@ -68,11 +68,21 @@ public static class LabNetwork
     /// <summary>
     /// Removes every namespace of lab <paramref name="labName"/>: first every process inside them is killed (agents,
     /// etcd, probes), then the namespaces go, taking their devices along. Works from any state, also after a crash.
+    /// Namespaces are found by prefix (<c>plx-&lt;lab&gt;-</c>), leaving out those of another lab whose name merely
+    /// starts with <c>&lt;lab&gt;-</c>; <paramref name="topology"/>, when known, names the lab's own for sure.
     /// Returns the namespaces removed.
     /// </summary>
-    public static IReadOnlyList<string> Destroy(string labName)
+    public static IReadOnlyList<string> Destroy(string labName, LabTopology? topology = null)
     {
-        var names = NetNs.List().Where(n => n.StartsWith(LabNames.Prefix(labName), StringComparison.Ordinal)).ToList();
+        var own = topology is null ? [] : LabNames.All(topology).ToHashSet(StringComparer.Ordinal);
+        var others = ExistingLabs()
+            .Where(o => o != labName && o.StartsWith(labName + "-", StringComparison.Ordinal))
+            .Select(LabNames.Prefix)
+            .ToList();
+        var names = NetNs.List()
+            .Where(n => own.Contains(n) || (n.StartsWith(LabNames.Prefix(labName), StringComparison.Ordinal)
+                && !others.Any(o => n.StartsWith(o, StringComparison.Ordinal))))
+            .ToList();
         foreach (var name in names)
         {
             NamespaceProcesses.KillAll(NetNs.PathOf(name));

@@ -63,9 +63,10 @@ public static class NamespaceProcesses
                 return new FileInfo(path).LinkTarget;
             }
 
-            // A bind-mounted namespace file is no link: open it and read what our own fd points to.
+            // A bind-mounted namespace file is no link (and /proc/self/fd/N of it shows the path): enter it on a
+            // throwaway thread and read that thread's own namespace link.
             using var handle = NetNs.Open(path);
-            return new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+            return NetNs.Run(handle, () => new FileInfo("/proc/thread-self/ns/net").LinkTarget);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NamespaceException)
         {

@@ -1,0 +1,318 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Plexus.Agent.Api;
+using Plexus.Agent.Configuration;
+using Plexus.Agent.ControlPlane.Endpoints;
+using Plexus.Agent.ControlPlane.Identity;
+using Plexus.Agent.ControlPlane.IpCache;
+using Plexus.Agent.ControlPlane.Ipam;
+using Plexus.Agent.Registration;
+using Plexus.Datapath.Endpoints;
+using Plexus.Datapath.Node;
+using Plexus.Model;
+using Plexus.Model.State;
+using Plexus.Store;
+
+namespace Plexus.Agent.Endpoints;
+
+/// <summary>
+/// Creates, restores and deletes this node's endpoints: address (IPAM), identity (cluster-wide allocator), veth
+/// plumbing and datapath map entry, then the endpoint and ipcache records in the store under the node's lease. One
+/// operation at a time; a failed create undoes what it did. Endpoints are also kept in the state directory so a
+/// restarted agent adopts them without disturbing their traffic.
+/// </summary>
+public sealed partial class EndpointManager(
+    IStore store, AgentConfig config, AgentState state, ILogger<EndpointManager> logger, IdentityAllocator identities)
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly EndpointWriter _records = new(store, config.Cluster, config.Node);
+    private readonly IpCacheWriter _ipcache = new(store, config.Cluster);
+    private ImmutableDictionary<string, LocalEndpoint> _endpoints = ImmutableDictionary<string, LocalEndpoint>.Empty;
+    private NodeDatapath? _datapath;
+    private PodAddressAllocator? _addresses;
+    private IPAddress? _nodeAddress;
+
+    private string StateDirectory => Path.Combine(config.StateDir, "endpoints");
+
+    /// <summary>Whether the datapath is up and endpoints can be created.</summary>
+    public bool Ready => Volatile.Read(ref _datapath) is not null;
+
+    /// <summary>Every local endpoint, by id.</summary>
+    public IReadOnlyList<LocalEndpoint> List() => [.. _endpoints.Values.OrderBy(e => e.Id)];
+
+    /// <summary>Makes the manager operational once the datapath and the node's address block exist.</summary>
+    internal void Activate(NodeDatapath datapath, PodAddressAllocator addresses, IPAddress nodeAddress)
+    {
+        _addresses = addresses;
+        _nodeAddress = nodeAddress;
+        Volatile.Write(ref _datapath, datapath);
+    }
+
+    /// <summary>Creates the endpoint, or returns it when it exists already (idempotent).</summary>
+    public async Task<EndpointResult> CreateAsync(EndpointRequest request, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } problem)
+        {
+            return EndpointResult.BadRequest(problem);
+        }
+
+        if (!Ready)
+        {
+            return EndpointResult.Unavailable("the datapath is not ready yet");
+        }
+
+        var lease = state.Store.Lease;
+        if (lease == 0)
+        {
+            return EndpointResult.Unavailable("the node is not registered in the store yet");
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_endpoints.TryGetValue($"{request.Namespace}/{request.Pod}", out var existing))
+            {
+                return EndpointResult.Ok(existing);
+            }
+
+            var id = Enumerable.Range(1, 65535).First(i => _endpoints.Values.All(e => e.Id != i));
+            var endpoint = new LocalEndpoint
+            {
+                Id = id,
+                Namespace = request.Namespace!,
+                Pod = request.Pod!,
+                Ip = "",
+                Identity = 0,
+                Interface = DeviceNames.HostVeth(id),
+                Netns = request.Netns!,
+                Labels = request.Labels ?? [],
+                NamespaceLabels = request.NamespaceLabels ?? [],
+                Ports = request.Ports ?? [],
+            };
+            return await ConnectAsync(endpoint, lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return EndpointResult.Unavailable($"store unavailable: {e.Message}");
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Deletes an endpoint everywhere (node, datapath, store); false when it does not exist.</summary>
+    public async Task<bool> DeleteAsync(string ns, string pod, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_endpoints.TryGetValue($"{ns}/{pod}", out var endpoint) || _datapath is null)
+            {
+                return false;
+            }
+
+            var address = IPAddress.Parse(endpoint.Ip);
+            EndpointPlumbing.Unplumb(_datapath, endpoint.Id, address);
+            _endpoints = _endpoints.Remove(endpoint.Key);
+            File.Delete(StateFile(endpoint.Id));
+            await _ipcache.DeleteAsync(address, cancellationToken).ConfigureAwait(false);
+            await _records.DeleteAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
+            await identities.ReleaseAsync(endpoint.Identity, cancellationToken).ConfigureAwait(false);
+            await _addresses!.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+            LogDeleted(logger, endpoint.Key, endpoint.Id);
+            return true;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Adopts the endpoints a previous agent process left (state files), repairing their plumbing.</summary>
+    internal async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(StateDirectory))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(StateDirectory, "*.json"))
+        {
+            LocalEndpoint? saved;
+            try
+            {
+                saved = JsonSerializer.Deserialize(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), AgentJsonContext.Default.LocalEndpoint);
+            }
+            catch (JsonException e)
+            {
+                LogUnreadableState(logger, file, e.Message);
+                continue;
+            }
+
+            if (saved is null)
+            {
+                continue;
+            }
+
+            if (!File.Exists(saved.Netns))
+            {
+                LogPodGone(logger, saved.Key, saved.Netns);
+                File.Delete(file);
+                continue;
+            }
+
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await ConnectAsync(saved, state.Store.Lease, cancellationToken).ConfigureAwait(false);
+                if (result.Error is { } error)
+                {
+                    LogRestoreFailed(logger, saved.Key, error);
+                }
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+    }
+
+    /// <summary>Writes this node's endpoint and ipcache records again under a new lease.</summary>
+    internal async Task RepublishAsync(long lease, CancellationToken cancellationToken)
+    {
+        await _records.RepublishAsync(lease, cancellationToken).ConfigureAwait(false);
+        await _ipcache.RepublishAsync(lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<EndpointResult> ConnectAsync(LocalEndpoint endpoint, long lease, CancellationToken cancellationToken)
+    {
+        var owner = endpoint.Key;
+        var allocation = await _addresses!.AllocateAsync(owner, cancellationToken).ConfigureAwait(false);
+        if (!allocation.Succeeded)
+        {
+            return EndpointResult.Unavailable($"no address for {owner}: {allocation.Message}");
+        }
+
+        var address = allocation.Address!;
+        var labels = IdentityLabels.ForPod(config.Cluster, endpoint.Namespace, endpoint.Labels, endpoint.NamespaceLabels);
+        var identity = await identities.AcquireAsync(labels, lease, cancellationToken).ConfigureAwait(false);
+        if (!identity.Succeeded)
+        {
+            await _addresses.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+            return EndpointResult.Unavailable($"no identity for {owner}: {identity.Message}");
+        }
+
+        try
+        {
+            EndpointPlumbing.Plumb(_datapath!, endpoint.Id, endpoint.Netns, address, identity.Identity);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPlumbingFailed(logger, owner, e.Message);
+            EndpointPlumbing.Unplumb(_datapath!, endpoint.Id, address);
+            await identities.ReleaseAsync(identity.Identity, cancellationToken).ConfigureAwait(false);
+            await _addresses.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+            return EndpointResult.Failed($"connecting {owner}: {e.Message}");
+        }
+
+        var connected = endpoint with { Ip = address.ToString(), Identity = identity.Identity };
+        Directory.CreateDirectory(StateDirectory);
+        await File.WriteAllTextAsync(StateFile(connected.Id), JsonSerializer.Serialize(connected, AgentJsonContext.Default.LocalEndpoint), cancellationToken).ConfigureAwait(false);
+        _endpoints = _endpoints.SetItem(connected.Key, connected);
+        await _records.PutAsync(new EndpointRecord
+        {
+            Id = connected.Id,
+            Cluster = config.Cluster,
+            Node = config.Node,
+            Namespace = connected.Namespace,
+            Pod = connected.Pod,
+            Ip = connected.Ip,
+            Identity = connected.Identity,
+            Labels = labels.ToStrings(),
+            State = EndpointState.Ready,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        }, lease, cancellationToken).ConfigureAwait(false);
+        await _ipcache.PutAsync(new IpCacheRecord
+        {
+            Ip = connected.Ip,
+            Cluster = config.Cluster,
+            Identity = connected.Identity,
+            NodeIp = _nodeAddress!.ToString(),
+            Node = config.Node,
+            EndpointId = connected.Id,
+            Namespace = connected.Namespace,
+            Pod = connected.Pod,
+        }, lease, cancellationToken).ConfigureAwait(false);
+        LogConnected(logger, owner, connected.Id, connected.Ip, connected.Identity);
+        return EndpointResult.Ok(connected);
+    }
+
+    private string StateFile(int id) => Path.Combine(StateDirectory, $"{id}.json");
+
+    private static string? Validate(EndpointRequest request)
+    {
+        if (request.Namespace is null)
+        {
+            return "namespace: required";
+        }
+
+        if (NameSyntax.Dns1123Label(request.Namespace) is { } nsProblem)
+        {
+            return $"namespace: {nsProblem}";
+        }
+
+        if (request.Pod is null)
+        {
+            return "pod: required";
+        }
+
+        if (NameSyntax.Dns1123Subdomain(request.Pod) is { } podProblem)
+        {
+            return $"pod: {podProblem}";
+        }
+
+        if (string.IsNullOrEmpty(request.Netns) || !File.Exists(request.Netns))
+        {
+            return $"netns: {(string.IsNullOrEmpty(request.Netns) ? "required" : $"\"{request.Netns}\" does not exist")}";
+        }
+
+        foreach (var (key, value) in (request.Labels ?? []).Concat(request.NamespaceLabels ?? []))
+        {
+            if ((LabelSyntax.KeyError(key) ?? LabelSyntax.ValueError(value)) is { } labelProblem)
+            {
+                return $"labels: {key}={value}: {labelProblem}";
+            }
+        }
+
+        foreach (var port in request.Ports ?? [])
+        {
+            if (port.Port is < 1 or > 65535 || port.Protocol.ToLowerInvariant() is not ("tcp" or "udp" or "sctp"))
+            {
+                return $"ports: {port.Port}/{port.Protocol} is not a port 1-65535 with protocol tcp, udp or sctp";
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Endpoint {Endpoint} connected: id {Id}, {Ip}, identity {Identity}")]
+    private static partial void LogConnected(ILogger logger, string endpoint, int id, string ip, uint identity);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Endpoint {Endpoint} (id {Id}) deleted")]
+    private static partial void LogDeleted(ILogger logger, string endpoint, int id);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Error, Message = "Connecting endpoint {Endpoint} failed: {Reason}")]
+    private static partial void LogPlumbingFailed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Endpoint {Endpoint}: its namespace {Netns} is gone; forgetting it")]
+    private static partial void LogPodGone(ILogger logger, string endpoint, string netns);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "Ignoring unreadable endpoint state {File}: {Reason}")]
+    private static partial void LogUnreadableState(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Error, Message = "Restoring endpoint {Endpoint} failed: {Reason}")]
+    private static partial void LogRestoreFailed(ILogger logger, string endpoint, string reason);
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Plexus.Datapath;
+using Plexus.Datapath.Maps;
+using Plexus.Datapath.Node;
+using Plexus.Integration.Tests.Support;
+using Plexus.Interop.Bpf;
+using Plexus.Interop.Namespaces;
+using Plexus.Interop.Netlink;
+using Plexus.Interop.Posix;
+using Plexus.Lab.Topology;
+
+namespace Plexus.Integration.Tests;
+
+/// <summary>The datapath's promises on a real lab: forwarding survives the agent, deletion cleans up everywhere.</summary>
+[Collection(LabCollection.Name)]
+[Trait("Category", "Privileged")]
+public sealed class LabDatapathTests
+{
+    [Fact]
+    public async Task An_iperf3_transfer_across_nodes_survives_kill_9_of_the_source_agent()
+    {
+        await using var lab = new LabUnderTest(LabUnderTest.SmallTopology);
+        var status = await lab.UpAsync();
+        var serverIp = (string)LabUnderTest.Pod(status, "x", "b")["ip"]!;
+        var sourceAgent = (int)Node(status, "n1")["agentPid"]!;
+        var server = await lab.PlexusAsync("lab", "exec", "x/b", "--", "iperf3", "-s", "-1", "-D");
+        Assert.True(server.ExitCode == 0, server.ToString());
+
+        var transfer = lab.PlexusAsync("lab", "exec", "x/a", "--", "iperf3", "-c", serverIp, "-t", "10", "-i", "1", "-J", "--connect-timeout", "3000");
+        await Task.Delay(TimeSpan.FromSeconds(4)); // the scenario: the agent dies at second 4 of the transfer
+        Assert.True(Signals.Send(sourceAgent, Signals.SigKill));
+        var result = await transfer;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var intervals = JsonNode.Parse(result.Stdout)!["intervals"]!.AsArray();
+        Assert.True(intervals.Count >= 10, $"{intervals.Count} intervals");
+        Assert.All(intervals, i => Assert.True((double)i!["sum"]!["bits_per_second"]! > 0, $"an interval without traffic: {i}"));
+        var restarted = await lab.StatusAsync();
+        Assert.NotEqual(sourceAgent, (int)Node(restarted, "n1")["agentPid"]!);
+        var probe = await lab.PlexusAsync("lab", "probe", "x/a", "x/b:8080/tcp", "--timeout", "2s");
+        Assert.True(probe.ExitCode == 0, probe.ToString());
+    }
+
+    [Fact]
+    public async Task Deleting_a_pod_removes_its_veth_route_and_ipcache_entries_on_every_node_within_2_s_and_then_its_identity()
+    {
+        await using var lab = new LabUnderTest(LabUnderTest.SmallTopology);
+        var status = await lab.UpAsync();
+        var pod = LabUnderTest.Pod(status, "x", "a");
+        var ip = IPAddress.Parse((string)pod["ip"]!);
+        var identity = (uint)pod["identity"]!;
+        using var n1 = NetNs.Open(LabNames.Node(lab.Name, "c1", "n1"));
+        var veth = NetNs.Run(n1, () =>
+        {
+            using var rtnl = new RtNetlink();
+            return rtnl.ListLinks().Single(l => DeviceNames.IsHostVeth(l.Name)).Name;
+        });
+        Assert.All(["n1", "n2"], node => Assert.True(InIpCache(lab, node, ip), $"{ip} in the ipcache of {node} before"));
+
+        using (var agent = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(lab.Paths.AgentSocket("c1", "n1")), ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        }))
+        {
+            var deleted = await agent.DeleteAsync(new Uri("http://agent/v1/endpoints/x/a"));
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var gone = await Wait.UntilAsync(() => Task.FromResult(
+            !InIpCache(lab, "n1", ip) && !InIpCache(lab, "n2", ip) && NetNs.Run(n1, () =>
+            {
+                using var rtnl = new RtNetlink();
+                return rtnl.GetLink(veth) is null && !rtnl.ListRoutes(System.Net.Sockets.AddressFamily.InterNetwork).Any(r => r.Destination.BaseAddress.Equals(ip) && r.Destination.PrefixLength == 32);
+            })), TimeSpan.FromSeconds(2), "veth, route and ipcache entries gone");
+        Assert.True(gone < TimeSpan.FromSeconds(2));
+        var endpoints = await lab.PlexusAsync("endpoints", "-o", "json");
+        Assert.DoesNotContain("\"pod\": \"a\"", endpoints.Stdout, StringComparison.Ordinal);
+
+        // Unused now, the identity is collected once the lab's grace period has passed.
+        await Wait.UntilAsync(async () =>
+        {
+            var identities = await lab.PlexusAsync("identities", "-o", "json");
+            return identities.ExitCode == 0 && !JsonNode.Parse(identities.Stdout)!.AsArray().Any(i => (uint)i!["id"]! == identity);
+        }, TimeSpan.FromSeconds(30), $"identity {identity} collected");
+    }
+
+    [Fact]
+    public async Task The_receiving_node_sees_the_senders_identity_from_the_vni_and_icmp_and_the_cli_views_work()
+    {
+        await using var lab = new LabUnderTest(LabUnderTest.SmallTopology);
+        var status = await lab.UpAsync();
+        var a = LabUnderTest.Pod(status, "x", "a");
+        var b = LabUnderTest.Pod(status, "x", "b");
+        using var events = BpfMap.OpenPinned(Path.Combine(lab.Paths.PinDirectory("c1", "n2"), MapNames.Events));
+        var seen = new List<FlowEvent>();
+        using var ring = new BpfRingBuffer(events, record => seen.Add(System.Runtime.InteropServices.MemoryMarshal.Read<FlowEvent>(record)));
+        ring.Consume(); // what earlier traffic left
+
+        var ping = await lab.PlexusAsync("lab", "exec", "x/a", "--", "ping", "-c", "2", "-W", "2", (string)b["ip"]!);
+        Assert.True(ping.ExitCode == 0, ping.ToString());
+
+        ring.Consume();
+        var arrival = Assert.Single(seen, e => (TracePoint)e.ObservationPoint == TracePoint.FromOverlay && e.Protocol == 1);
+        Assert.Equal((uint)a["identity"]!, arrival.SourceIdentity);
+        Assert.Equal((uint)b["identity"]!, arrival.DestinationIdentity);
+        Assert.Equal(NodeDatapath.NetworkOrder(IPAddress.Parse((string)Node(status, "n1")["address"]!)), arrival.TunnelEndpoint);
+        var external = await lab.PlexusAsync("lab", "exec", "x/b", "--", "ping", "-c", "1", "-W", "2", "198.51.100.10");
+        Assert.True(external.ExitCode == 0, external.ToString());
+
+        var nodes = await lab.PlexusAsync("status");
+        Assert.True(nodes.ExitCode == 0, nodes.ToString());
+        Assert.Matches(@"(?m)^c1\s+n1\s+ok .*connected\s+10\.1\.\d+\.0/24\s+4/4 attached\s+1\s", nodes.Stdout);
+        var endpoints = JsonNode.Parse((await lab.PlexusAsync("endpoints", "-o", "json")).Stdout)!.AsArray();
+        Assert.Equal(["a", "b"], endpoints.Select(e => (string)e!["pod"]!).Order(StringComparer.Ordinal));
+        var identities = JsonNode.Parse((await lab.PlexusAsync("identities", "-o", "json")).Stdout)!.AsArray();
+        var ofA = Assert.Single(identities, i => (uint)i!["id"]! == (uint)a["identity"]!)!;
+        Assert.Contains("k8s:pod=a", ofA["labels"]!.AsArray().Select(l => (string)l!));
+        Assert.Equal(["n1"], ofA["nodes"]!.AsArray().Select(n => (string)n!));
+    }
+
+    [Fact]
+    public async Task The_demo_runs_end_to_end_and_leaves_nothing_behind()
+    {
+        await using var lab = LabUnderTest.FromRepository("demo.yaml");
+
+        var demo = await lab.PlexusAsync("demo", "-f", lab.File);
+
+        Assert.True(demo.ExitCode == 0, demo.ToString());
+        Assert.Contains("26/26 connected", demo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("demo finished: every step behaved as expected", demo.Stdout, StringComparison.Ordinal);
+        lab.AssertGone([]);
+    }
+
+    private static JsonObject Node(JsonObject status, string name) =>
+        status["nodes"]!.AsArray().Select(n => n!.AsObject()).Single(n => (string?)n["name"] == name);
+
+    private static bool InIpCache(LabUnderTest lab, string node, IPAddress ip)
+    {
+        using var map = BpfMap.OpenPinned(Path.Combine(lab.Paths.PinDirectory("c1", node), MapNames.IpCache));
+        return map.TryLookup<IpCacheKey, IpCacheInfo>(NodeDatapath.IpCacheKeyOf(new IPNetwork(ip, 32)), out _);
+    }
+}
