@@ -52,7 +52,7 @@ run_tests() {
   rm -rf "$results"
   mkdir -p "$results"
   local status=0
-  for proj in tests/*/*.csproj; do
+  for proj in tests/*/*.Tests.csproj; do
     local name
     name=$(basename "${proj%.csproj}")
     log "test $name"

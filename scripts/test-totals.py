@@ -15,7 +15,7 @@ NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 def main() -> int:
     results_dir, tests_dir = sys.argv[1], sys.argv[2]
     passed = failed = skipped = 0
-    for proj in sorted(glob.glob(os.path.join(tests_dir, "*", "*.csproj"))):
+    for proj in sorted(glob.glob(os.path.join(tests_dir, "*", "*.Tests.csproj"))):
         name = os.path.splitext(os.path.basename(proj))[0]
         trx = os.path.join(results_dir, name + ".trx")
         if not os.path.exists(trx):

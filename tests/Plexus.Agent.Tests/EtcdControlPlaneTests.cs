@@ -7,6 +7,8 @@ using Plexus.Model;
 using Plexus.Model.State;
 using Plexus.Store;
 
+using Plexus.Testing;
+
 namespace Plexus.Agent.Tests;
 
 /// <summary>The concurrency-sensitive control-plane paths against a real etcd, with real parallel clients.</summary>

@@ -3,6 +3,8 @@ using Plexus.Agent.ControlPlane.Identity;
 using Plexus.Model.State;
 using Plexus.Store;
 
+using Plexus.Testing;
+
 namespace Plexus.Agent.Tests;
 
 /// <summary>Identity garbage collection over the in-memory store with a fake clock, including forced races with allocators.</summary>

@@ -5,6 +5,8 @@ using Plexus.Model;
 using Plexus.Model.State;
 using Plexus.Store;
 
+using Plexus.Testing;
+
 namespace Plexus.Agent.Tests;
 
 /// <summary>Block claims and pod address allocation over the in-memory store.</summary>

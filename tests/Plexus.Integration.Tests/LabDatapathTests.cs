@@ -113,6 +113,14 @@ public sealed class LabDatapathTests
         var external = await lab.PlexusAsync("lab", "exec", "x/b", "--", "ping", "-c", "1", "-W", "2", "198.51.100.10");
         Assert.True(external.ExitCode == 0, external.ToString());
 
+        foreach (var node in new[] { "node/c1/n1", "node/c1/n2" })
+        {
+            // The node's own stack reaches a pod on the same node (its /32 route) and across nodes (routed into the overlay).
+            var fromNode = await lab.PlexusAsync("lab", "exec", node, "--", "plexus-probe", "connect", $"{(string)a["ip"]!}:80", "--timeout", "2s");
+            Assert.True(fromNode.ExitCode == 0, $"{node}: {fromNode}");
+            Assert.Equal("x/a", fromNode.Stdout.Trim());
+        }
+
         var nodes = await lab.PlexusAsync("status");
         Assert.True(nodes.ExitCode == 0, nodes.ToString());
         Assert.Matches(@"(?m)^c1\s+n1\s+ok .*connected\s+10\.1\.\d+\.0/24\s+4/4 attached\s+1\s", nodes.Stdout);

@@ -1,3 +1,5 @@
+using Plexus.Testing;
+
 namespace Plexus.Store.Tests;
 
 /// <summary>The store contract on <see cref="InMemoryStore"/>, with a fake clock for leases.</summary>

@@ -1,3 +1,5 @@
+using Plexus.Testing;
+
 namespace Plexus.Store.Tests;
 
 /// <summary>Behaviour specific to <see cref="InMemoryStore"/>: its bounded history and its clock.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
@@ -33,7 +32,7 @@ public static class EndpointsCommand
             if (output != OutputFormat.Table)
             {
                 var array = new JsonArray([.. records.Select(r => JsonNode.Parse(r.ToJson()))]);
-                await context.Out.WriteAsync(output == OutputFormat.Json ? array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n" : YamlText.FromJson(array)).ConfigureAwait(false);
+                await Documents.WriteAsync(context.Out, array, output).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
@@ -12,8 +11,6 @@ namespace Plexus.Cli.Commands;
 /// <summary><c>plexus get KIND [NAME] [-n NS | -A] [-o table|json|yaml]</c>, for resources and for nodes.</summary>
 public static class GetCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>Builds the command.</summary>
     public static Command Create(Func<CliContext> context)
     {
@@ -134,7 +131,6 @@ public static class GetCommand
         JsonNode? doc = single
             ? items[0]
             : new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray([.. items.Select(i => i?.DeepClone())]) };
-        var text = output == OutputFormat.Json ? doc!.ToJsonString(Indented) + "\n" : YamlText.FromJson(doc);
-        await context.Out.WriteAsync(text).ConfigureAwait(false);
+        await Documents.WriteAsync(context.Out, doc, output).ConfigureAwait(false);
     }
 }

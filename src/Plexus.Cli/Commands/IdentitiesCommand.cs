@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
@@ -44,7 +43,7 @@ public static class IdentitiesCommand
                     ["labels"] = new JsonArray([.. r.Labels.Select(l => JsonValue.Create(l))]),
                     ["nodes"] = new JsonArray([.. refs.GetValueOrDefault(r.Id, []).Select(n => JsonValue.Create(n))]),
                 })]);
-                await context.Out.WriteAsync(output == OutputFormat.Json ? array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n" : YamlText.FromJson(array)).ConfigureAwait(false);
+                await Documents.WriteAsync(context.Out, array, output).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

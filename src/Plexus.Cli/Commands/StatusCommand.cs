@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
@@ -64,7 +63,7 @@ public static class StatusCommand
                 ["status"] = s.Status?.DeepClone(),
                 ["error"] = s.Error,
             })]);
-            await context.Out.WriteAsync(output == OutputFormat.Json ? array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n" : YamlText.FromJson(array)).ConfigureAwait(false);
+            await Documents.WriteAsync(context.Out, array, output).ConfigureAwait(false);
             return healthy ? ExitCodes.Ok : ExitCodes.Failed;
         }
 

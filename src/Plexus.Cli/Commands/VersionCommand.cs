@@ -29,7 +29,7 @@ public static class VersionCommand
             else
             {
                 var doc = new JsonObject { ["version"] = Version, ["runtime"] = runtime, ["arch"] = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() };
-                await c.Out.WriteAsync(parse.GetValue(output) == OutputFormat.Json ? doc.ToJsonString() + "\n" : YamlText.FromJson(doc)).ConfigureAwait(false);
+                await Documents.WriteAsync(c.Out, doc, parse.GetValue(output)).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

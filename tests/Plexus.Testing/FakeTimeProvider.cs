@@ -1,4 +1,4 @@
-namespace Plexus.Store.Tests;
+namespace Plexus.Testing;
 
 /// <summary>A manually advanced clock: time moves only in <see cref="Advance"/>, which fires the timers that come due.</summary>
 public sealed class FakeTimeProvider : TimeProvider
@@ -12,6 +12,9 @@ public sealed class FakeTimeProvider : TimeProvider
     {
         _now = start ?? new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     }
+
+    /// <summary>Raised (on the arming thread) whenever a timer is given a finite due time.</summary>
+    public event Action? TimerArmed;
 
     /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
@@ -88,8 +91,14 @@ public sealed class FakeTimeProvider : TimeProvider
 
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
-                return true;
             }
+
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                owner.TimerArmed?.Invoke();
+            }
+
+            return true;
         }
 
         public void Fire() => callback(state);
