@@ -37,6 +37,7 @@ public static class CliApp
             IdentitiesCommand.Create(Current),
             DemoCommand.Create(Current),
             LabCommand.Create(Current),
+            BenchCommand.Create(Current),
         };
 
         parsed = root.Parse(args);
@@ -56,6 +57,11 @@ public static class CliApp
         {
             // A lab's supervisor stops its services on SIGTERM; give it the time that takes.
             config.ProcessTerminationTimeout = LabSuperviseCommand.ShutdownTimeout;
+        }
+        else if (parsed.CommandResult.Command.Name == "bench")
+        {
+            // A benchmark tears its lab and baseline down on Ctrl-C or SIGTERM; give it the time that takes.
+            config.ProcessTerminationTimeout = BenchCommand.ShutdownTimeout;
         }
 
         return await parsed.InvokeAsync(config, cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ namespace Plexus.Agent.Endpoints;
 /// restarted agent adopts them without disturbing their traffic.
 /// </summary>
 public sealed partial class EndpointManager(
-    IStore store, AgentConfig config, AgentState state, ILogger<EndpointManager> logger, IdentityAllocator identities)
+    IStore store, AgentConfig config, AgentState state, ILogger<EndpointManager> logger, IdentityAllocator identities, TimeProvider timeProvider)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly EndpointWriter _records = new(store, config.Cluster, config.Node);
@@ -233,7 +233,7 @@ public sealed partial class EndpointManager(
             Identity = connected.Identity,
             Labels = labels.ToStrings(),
             State = EndpointState.Ready,
-            UpdatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = timeProvider.GetUtcNow(),
         }, lease, cancellationToken).ConfigureAwait(false);
         await _ipcache.PutAsync(new IpCacheRecord
         {

@@ -42,7 +42,7 @@ public static class LabDownCommand
         {
             LabTeardown.Report report;
             var paths = new LabPaths(lab);
-            using (LabLock.Take(paths))
+            using (await LabLock.TakeAsync(paths).ConfigureAwait(false))
             {
                 report = await LabTeardown.DownAsync(lab).ConfigureAwait(false);
             }

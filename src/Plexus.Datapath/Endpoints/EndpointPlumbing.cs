@@ -10,9 +10,10 @@ using Plexus.Interop.Netlink;
 namespace Plexus.Datapath.Endpoints;
 
 /// <summary>
-/// Connects a pod's network namespace to the node: a veth pair (<c>eth0</c> in the pod, <c>lxc…</c> on the node),
-/// the pod's /32 address, a link-local gateway with a permanent neighbour entry and a default route in the pod; a /32
-/// route and neighbour entry on the node; from-endpoint on the host side; and the endpoint in the datapath map.
+/// Connects a pod's network namespace to the node: a veth pair (<c>eth0</c> in the pod, <c>lxc…</c> on the node) with
+/// the overlay's MTU, the pod's /32 address, a link-local gateway with a permanent neighbour entry and a default route
+/// in the pod; a /32 route and neighbour entry on the node; from-endpoint on the host side; and the endpoint in the
+/// datapath map.
 /// Every step is idempotent, so plumbing an endpoint again (agent restart, retry) repairs rather than fails.
 /// </summary>
 public static class EndpointPlumbing
@@ -30,13 +31,16 @@ public static class EndpointPlumbing
         using var rtnl = new RtNetlink();
         if (rtnl.GetLink(hostName) is null)
         {
-            rtnl.CreateVeth(hostName, "eth0", pod, hostMac, podMac);
+            rtnl.CreateVeth(hostName, "eth0", pod, hostMac, podMac, datapath.PodMtu);
         }
+
+        rtnl.SetMtu(hostName, datapath.PodMtu);
 
         NetNs.Run(pod, () =>
         {
             using var inPod = new RtNetlink();
             inPod.SetUp("lo");
+            inPod.SetMtu("eth0", datapath.PodMtu);
             inPod.SetUp("eth0");
             Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
             if (!inPod.ListAddresses("eth0").Any(a => a.Address.Equals(address)))

@@ -20,8 +20,9 @@ public sealed class NodeDatapath : IDisposable
     private readonly BpfObject _overlay;
     private readonly BpfObject _host;
 
-    private NodeDatapath(DatapathConfig config, BpfObject lxc, BpfObject overlay, BpfObject host, int underlayIndex, int overlayIndex)
+    private NodeDatapath(DatapathConfig config, BpfObject lxc, BpfObject overlay, BpfObject host, int underlayIndex, int overlayIndex, int overlayMtu)
     {
+        PodMtu = overlayMtu;
         Config = config;
         _lxc = lxc;
         _overlay = overlay;
@@ -39,6 +40,12 @@ public sealed class NodeDatapath : IDisposable
 
     /// <summary>The configuration it was started with.</summary>
     public DatapathConfig Config { get; }
+
+    /// <summary>
+    /// MTU for pod interfaces: the overlay's, so a full-size pod packet still fits in one VXLAN packet on the underlay
+    /// (a larger one would be fragmented on every hop between nodes).
+    /// </summary>
+    public int PodMtu { get; }
 
     /// <summary>Ifindex of the underlay device.</summary>
     public int UnderlayIndex { get; }
@@ -98,7 +105,7 @@ public sealed class NodeDatapath : IDisposable
                 objects.Add(Load(config, file, underlay.Index, overlay.Index));
             }
 
-            var datapath = new NodeDatapath(config, objects[0], objects[1], objects[2], underlay.Index, overlay.Index);
+            var datapath = new NodeDatapath(config, objects[0], objects[1], objects[2], underlay.Index, overlay.Index, overlay.Mtu);
             var overlayHook = new TcHook(overlay.Index);
             overlayHook.EnsureClsact();
             overlayHook.Attach(objects[1].GetProgram(ProgramNames.FromOverlay), TcAttachPoint.Ingress);
@@ -187,15 +194,14 @@ public sealed class NodeDatapath : IDisposable
 
     private static LinkInfo EnsureOverlayDevice(RtNetlink rtnl, int mtu)
     {
-        var link = rtnl.GetLink(DeviceNames.Overlay);
-        if (link is null)
+        if (rtnl.GetLink(DeviceNames.Overlay) is null)
         {
             rtnl.CreateVxlan(DeviceNames.Overlay, DatapathConstants.VxlanPort, external: true, learning: false, mtu: mtu);
-            link = rtnl.GetLink(DeviceNames.Overlay)!;
         }
 
+        rtnl.SetMtu(DeviceNames.Overlay, mtu);
         rtnl.SetArp(DeviceNames.Overlay, enabled: false);
         rtnl.SetUp(DeviceNames.Overlay);
-        return link;
+        return rtnl.GetLink(DeviceNames.Overlay)!;
     }
 }

@@ -4,7 +4,7 @@ namespace Plexus.Lab.Runtime;
 public static class LabLock
 {
     /// <summary>Takes the lock of the lab at <paramref name="paths"/>, waiting up to 60 s for another holder.</summary>
-    public static IDisposable Take(LabPaths paths)
+    public static async Task<IDisposable> TakeAsync(LabPaths paths, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(LabPaths.Root);
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -16,7 +16,7 @@ public static class LabLock
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(100); // another lab up/down of this lab holds it; bounded by the deadline
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false); // another lab up/down holds it; bounded by the deadline
             }
             catch (IOException e)
             {

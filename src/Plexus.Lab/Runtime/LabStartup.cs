@@ -22,7 +22,7 @@ public sealed class LabStartup(Action<string> progress)
         var clock = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using (LabLock.Take(lab.Paths))
+        using (await LabLock.TakeAsync(lab.Paths, cancellationToken).ConfigureAwait(false))
         {
             Prepare(lab, sourceFile);
         }

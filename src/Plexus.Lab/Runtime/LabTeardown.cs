@@ -23,7 +23,7 @@ public static class LabTeardown
     {
         var lab = LabInstance.TryLoad(name);
         var supervisors = await SupervisorProcess.StopAsync(name, SupervisorGrace).ConfigureAwait(false);
-        var namespaces = LabNetwork.Destroy(name, lab?.Topology);
+        var namespaces = await LabNetwork.DestroyAsync(name, lab?.Topology).ConfigureAwait(false);
         var pins = RemovePins(name, lab);
         var paths = new LabPaths(name);
         var state = Directory.Exists(paths.Directory);

@@ -72,7 +72,7 @@ public static class LabNetwork
     /// starts with <c>&lt;lab&gt;-</c>; <paramref name="topology"/>, when known, names the lab's own for sure.
     /// Returns the namespaces removed.
     /// </summary>
-    public static IReadOnlyList<string> Destroy(string labName, LabTopology? topology = null)
+    public static async Task<IReadOnlyList<string>> DestroyAsync(string labName, LabTopology? topology = null)
     {
         var own = topology is null ? [] : LabNames.All(topology).ToHashSet(StringComparer.Ordinal);
         var others = ExistingLabs()
@@ -85,7 +85,7 @@ public static class LabNetwork
             .ToList();
         foreach (var name in names)
         {
-            NamespaceProcesses.KillAll(NetNs.PathOf(name));
+            await NamespaceProcesses.KillAllAsync(NetNs.PathOf(name)).ConfigureAwait(false);
         }
 
         foreach (var name in names)

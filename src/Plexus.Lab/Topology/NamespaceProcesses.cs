@@ -33,7 +33,7 @@ public static class NamespaceProcesses
     }
 
     /// <summary>SIGKILLs every process in the namespace and waits (up to 5 s) until none is left.</summary>
-    public static void KillAll(string netnsPath)
+    public static async Task KillAllAsync(string netnsPath)
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (true)
@@ -49,7 +49,7 @@ public static class NamespaceProcesses
                 Signals.Send(pid, Signals.SigKill);
             }
 
-            Thread.Sleep(20); // let the kernel reap before looking again; bounded by the deadline
+            await Task.Delay(20).ConfigureAwait(false); // let the kernel reap before looking again; bounded by the deadline
         }
     }
 

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Plexus.Cli.Output;
+
+namespace Plexus.Cli.Bench;
+
+/// <summary>The outcome of a run: the figures, with the facts of the machine and the settings that produced them.</summary>
+public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings, IReadOnlyList<BenchResult> Results, IReadOnlyDictionary<string, string> Machine)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Kernel release, cores and CPU model of this machine, its load before the run, and the pods' MTUs.</summary>
+    public static IReadOnlyDictionary<string, string> MachineFacts(string loadBefore, int plexusPodMtu, int baselinePodMtu) => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["kernel"] = ReadOr("/proc/sys/kernel/osrelease", "unknown"),
+        ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+        ["cpu"] = CpuModel(),
+        ["loadBefore"] = loadBefore,
+        ["plexusPodMtu"] = plexusPodMtu.ToString(CultureInfo.InvariantCulture),
+        ["baselinePodMtu"] = baselinePodMtu.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The 1, 5 and 15 minute load averages now: other work on the machine skews every figure.</summary>
+    public static string LoadAverage() => string.Join(' ', ReadOr("/proc/loadavg", "unknown").Split(' ').Take(3));
+
+    /// <summary>The contract document <c>{"results": [{scenario, metric, unit, plexus, baseline, ratio}]}</c>, plus machine and settings.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["results"] = new JsonArray([.. Results.Select(r => (JsonNode)new JsonObject
+        {
+            ["scenario"] = r.Scenario,
+            ["metric"] = r.Metric,
+            ["unit"] = r.Unit,
+            ["plexus"] = BenchResult.Round(r.Plexus),
+            ["baseline"] = BenchResult.Round(r.Baseline),
+            ["ratio"] = r.Ratio,
+        })]),
+        ["machine"] = new JsonObject([.. Machine.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
+        ["settings"] = new JsonObject
+        {
+            ["started"] = Started.ToString("o", CultureInfo.InvariantCulture),
+            ["quick"] = Settings.Quick,
+            ["repetitions"] = Settings.Repetitions,
+            ["durationSeconds"] = Settings.Duration.TotalSeconds,
+        },
+    };
+
+    /// <summary>The table printed by default.</summary>
+    public string ToTable()
+    {
+        var table = new Table("SCENARIO", "METRIC", "UNIT", "PLEXUS", "BASELINE", "RATIO");
+        foreach (var r in Results)
+        {
+            table.Add(r.Scenario, r.Metric, r.Unit, BenchResult.Format(r.Plexus), BenchResult.Format(r.Baseline), r.Ratio.ToString("0.000", CultureInfo.InvariantCulture));
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>The markdown summary written next to the JSON.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# plexus bench {Started:yyyy-MM-dd HH:mm:ss} UTC\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Medians of {Settings.Repetitions} repetitions of {Settings.Duration.TotalSeconds:0} s per figure and side{(Settings.Quick ? " (--quick)" : "")}. ");
+        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies).\n\n");
+        foreach (var (key, value) in Machine)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- {key}: {value}\n");
+        }
+
+        text.Append("\n| scenario | metric | unit | plexus | baseline | ratio |\n|---|---|---|---:|---:|---:|\n");
+        foreach (var r in Results)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Metric} | {r.Unit} | {BenchResult.Format(r.Plexus)} | {BenchResult.Format(r.Baseline)} | {r.Ratio:0.000} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Writes <c>&lt;timestamp&gt;.json</c> and <c>.md</c> into <paramref name="directory"/>; returns the JSON file's path.</summary>
+    public async Task<string> SaveAsync(string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var stem = Path.Combine(directory, Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(stem + ".json", ToJson().ToJsonString(Indented) + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(stem + ".md", ToMarkdown(), cancellationToken).ConfigureAwait(false);
+        return stem + ".json";
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) is { } line
+                ? line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string ReadOr(string file, string fallback)
+    {
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (IOException)
+        {
+            return fallback;
+        }
+    }
+}

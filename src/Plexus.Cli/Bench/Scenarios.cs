@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Plexus.Lab.Processes;
+
+namespace Plexus.Cli.Bench;
+
+/// <summary>A figure a scenario reports.</summary>
+public sealed record BenchMetric(string Name, string Unit);
+
+/// <summary>A scenario: a server started once per side, and a client run once per repetition that yields one value per metric.</summary>
+public abstract class BenchScenario
+{
+    /// <summary>The scenario names, in the order they run.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate"];
+
+    /// <summary>The name used by <c>--scenario</c> and in the report.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The figures, in the order <see cref="MeasureAsync"/> returns them.</summary>
+    public abstract IReadOnlyList<BenchMetric> Metrics { get; }
+
+    /// <summary>The scenario called <paramref name="name"/>.</summary>
+    public static BenchScenario Create(string name) => name switch
+    {
+        "throughput" => new ThroughputScenario(),
+        "latency" => new LatencyScenario(),
+        "connrate" => new ConnRateScenario(),
+        _ => throw new ArgumentException($"unknown scenario {name}", nameof(name)),
+    };
+
+    /// <summary>Starts the server side in <paramref name="bed"/>'s server pod.</summary>
+    public abstract Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken);
+
+    /// <summary>Runs the client once from <paramref name="bed"/>'s client pod.</summary>
+    public abstract Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Seconds as a tool argument.</summary>
+    protected static string Seconds(TimeSpan duration) => ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>iperf3 TCP pod→pod across nodes, 1 and 4 streams; the first second (slow start) is omitted.</summary>
+public sealed class ThroughputScenario : BenchScenario
+{
+    private const int Port = 5201;
+
+    /// <inheritdoc/>
+    public override string Name => "throughput";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp 1 stream", "Gbit/s"), new("tcp 4 streams", "Gbit/s")];
+
+    /// <inheritdoc/>
+    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        BenchProcess.StartServerAsync(bed.ServerNetns, ["iperf3", "-s", "-p", $"{Port}"], Port, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken) =>
+        [await RunAsync(bed, 1, settings, cancellationToken).ConfigureAwait(false), await RunAsync(bed, 4, settings, cancellationToken).ConfigureAwait(false)];
+
+    /// <summary>Gbit/s received, from iperf3's JSON report.</summary>
+    public static double Parse(string json)
+    {
+        var report = JsonNode.Parse(json) ?? throw new BenchException("iperf3 printed no JSON");
+        if (report["error"]?.GetValue<string>() is { } error)
+        {
+            throw new BenchException($"iperf3: {error}");
+        }
+
+        var bits = report["end"]?["sum_received"]?["bits_per_second"]?.GetValue<double>() ?? throw new BenchException("iperf3 JSON has no end.sum_received.bits_per_second");
+        return bits / 1e9;
+    }
+
+    private static async Task<double> RunAsync(BenchBed bed, int streams, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var output = await BenchProcess.RunAsync(bed.ClientNetns,
+            ["iperf3", "-c", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration + TimeSpan.FromSeconds(1)), "-O", "1", "-P", $"{streams}", "-J"],
+            settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
+        return Parse(output);
+    }
+}
+
+/// <summary>sockperf TCP ping-pong between pods across nodes: full round-trip p50 and p99, and transactions per second.</summary>
+public sealed partial class LatencyScenario : BenchScenario
+{
+    private const int Port = 11111;
+
+    /// <inheritdoc/>
+    public override string Name => "latency";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp rtt p50", "us"), new("tcp rtt p99", "us"), new("tcp transactions", "1/s")];
+
+    /// <inheritdoc/>
+    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        BenchProcess.StartServerAsync(bed.ServerNetns, ["sockperf", "server", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}"], Port, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var output = await BenchProcess.RunAsync(bed.ClientNetns,
+            ["sockperf", "ping-pong", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration), "--full-rtt"],
+            settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
+        return Parse(output);
+    }
+
+    /// <summary>p50 µs, p99 µs and transactions per second from sockperf's ping-pong summary.</summary>
+    public static double[] Parse(string output)
+    {
+        var valid = ValidDuration().Match(output);
+        if (!valid.Success)
+        {
+            throw new BenchException("sockperf printed no [Valid Duration] line");
+        }
+
+        var seconds = double.Parse(valid.Groups[1].Value, CultureInfo.InvariantCulture);
+        var received = double.Parse(valid.Groups[2].Value, CultureInfo.InvariantCulture);
+        return [Percentile(output, "50.000"), Percentile(output, "99.000"), received / seconds];
+    }
+
+    private static double Percentile(string output, string which)
+    {
+        var match = Regex.Match(output, $@"percentile {Regex.Escape(which)} =\s*([0-9.]+)", RegexOptions.CultureInvariant);
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new BenchException($"sockperf printed no {which} percentile");
+    }
+
+    [GeneratedRegex(@"\[Valid Duration\] RunTime=([0-9.]+) sec; SentMessages=\d+; ReceivedMessages=(\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ValidDuration();
+}
+
+/// <summary>New TCP connections per second across nodes (connect, 1-byte exchange, close), with Plexus's own bounded tool.</summary>
+public sealed class ConnRateScenario : BenchScenario
+{
+    private const int Port = 7000;
+    private const int ClientWorkers = 4;
+    private const long MaxConnections = 2_000_000;
+    private static readonly TimeSpan ServerLifetime = TimeSpan.FromMinutes(30);
+
+    /// <inheritdoc/>
+    public override string Name => "connrate";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp connections", "1/s")];
+
+    /// <inheritdoc/>
+    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        BenchProcess.StartServerAsync(bed.ServerNetns,
+            [Plexus(), "bench", "connrate-server", "--port", $"{Port}", "--lifetime", Seconds(ServerLifetime)], Port, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var output = await BenchProcess.RunAsync(bed.ClientNetns,
+            [Plexus(), "bench", "connrate-client", $"{bed.ServerIp}:{Port}", "--duration", Seconds(settings.Duration),
+                "--workers", $"{ClientWorkers}", "--max", MaxConnections.ToString(CultureInfo.InvariantCulture)],
+            settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
+        return [ConnRate.ParseRate(output)];
+    }
+
+    private static string Plexus() => Binaries.FindPlexus("plexus") ?? "plexus";
+}
