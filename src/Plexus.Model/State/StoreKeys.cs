@@ -91,6 +91,30 @@ public static class StoreKeys
         return EndpointsPrefix(cluster, node) + id.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Prefix of one cluster's service addresses (cluster IPs and load-balancer IPs share it, so pools may not overlap in use).</summary>
+    public static string ServiceIpsPrefix(string cluster) => $"plexus/services-ip/{Segment(cluster)}/";
+
+    /// <summary>One allocated service address: <c>plexus/services-ip/&lt;cluster&gt;/&lt;ip&gt;</c> (CAS-created, no lease).</summary>
+    public static string ServiceIp(string cluster, IPAddress address) => ServiceIpsPrefix(cluster) + AddressText(address);
+
+    /// <summary>Prefix of one cluster's allocated node ports.</summary>
+    public static string ServiceNodePortsPrefix(string cluster) => $"plexus/services-nodeport/{Segment(cluster)}/";
+
+    /// <summary>One allocated node port: <c>plexus/services-nodeport/&lt;cluster&gt;/&lt;port&gt;/&lt;tcp|udp|sctp&gt;</c> (CAS-created, no lease).</summary>
+    public static string ServiceNodePort(string cluster, int port, PortProtocol protocol)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var name = protocol switch
+        {
+            PortProtocol.Tcp => "tcp",
+            PortProtocol.Udp => "udp",
+            PortProtocol.Sctp => "sctp",
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "node ports are TCP, UDP or SCTP"),
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{ServiceNodePortsPrefix(cluster)}{port}/{name}");
+    }
+
     /// <summary>The text of an address as keys carry it (IPv4-mapped IPv6 as IPv4, IPv6 without scope).</summary>
     public static string AddressText(IPAddress address)
     {

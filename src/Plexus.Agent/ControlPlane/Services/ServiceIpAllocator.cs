@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Plexus.Agent.ControlPlane.Ipam;
+using Plexus.Model;
+using Plexus.Model.LoadBalancing;
+using Plexus.Model.State;
+using Plexus.Store;
+
+namespace Plexus.Agent.ControlPlane.Services;
+
+/// <summary>
+/// Cluster-unique service addresses: cluster IPs from the service CIDR, or load-balancer IPs from the configured pools.
+/// Each address is a CAS-created record <c>plexus/services-ip/&lt;cluster&gt;/&lt;ip&gt;</c> naming its Service (no lease:
+/// it lives until the Service is deleted), so two agents never hand out the same address. Both kinds share that key
+/// space, so overlapping ranges can never give one address twice. A free address is searched from a start seeded by a
+/// stable hash of the Service, wrapping around: concurrent allocations of different Services rarely contend for the same
+/// key, and a Service deleted and re-created gets its former address back when it is still free.
+/// </summary>
+public sealed partial class ServiceIpAllocator
+{
+    /// <summary>The service CIDR when the configuration names none (as Kubernetes).</summary>
+    public const string DefaultServiceCidr = "10.96.0.0/12";
+
+    private readonly IStore _store;
+    private readonly string _cluster;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _kindName;
+    private readonly (UInt128 First, UInt128 Count, bool IsIPv6)[] _spans;
+
+    /// <summary>Creates the allocator of <paramref name="kind"/> addresses from <paramref name="ranges"/> (non-overlapping; may be empty for load balancers).</summary>
+    public ServiceIpAllocator(
+        IStore store, string cluster, ServiceIpKind kind, IEnumerable<Cidr> ranges, TimeProvider timeProvider, ILogger<ServiceIpAllocator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(cluster);
+        ArgumentNullException.ThrowIfNull(ranges);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        (_store, _cluster, _timeProvider, _logger) = (store, cluster, timeProvider, logger);
+        Kind = kind;
+        _kindName = kind == ServiceIpKind.ClusterIP ? ServiceAllocationRecord.ClusterIPKind : ServiceAllocationRecord.LoadBalancerKind;
+        Ranges = ranges.ToList().AsReadOnly();
+        for (var i = 0; i < Ranges.Count; i++)
+        {
+            for (var j = i + 1; j < Ranges.Count; j++)
+            {
+                if (Ranges[i].Overlaps(Ranges[j]))
+                {
+                    throw new ArgumentException($"{kind} ranges {Ranges[i]} and {Ranges[j]} overlap", nameof(ranges));
+                }
+            }
+        }
+
+        _spans = Ranges.Select(Usable).ToArray();
+        Capacity = _spans.Aggregate(UInt128.Zero, (sum, s) => sum + s.Count);
+    }
+
+    /// <summary>Which addresses this allocator hands out.</summary>
+    public ServiceIpKind Kind { get; }
+
+    /// <summary>The ranges addresses come from, in configuration order.</summary>
+    public IReadOnlyList<Cidr> Ranges { get; }
+
+    /// <summary>
+    /// How many addresses the ranges hold: an IPv4 range of /30 or wider loses its network and broadcast addresses, an
+    /// IPv6 range of /126 or wider its subnet-router anycast (network) address; /31, /32, /127 and /128 are used whole.
+    /// </summary>
+    public UInt128 Capacity { get; }
+
+    /// <summary>
+    /// Returns the address of <paramref name="owner"/> (<c>namespace/name</c>). <paramref name="requested"/> is
+    /// <c>spec.clusterIP</c> or <c>spec.loadBalancerIP</c>: null or empty = allocate (or return the address held);
+    /// <c>None</c> = headless (cluster IPs only; nothing is allocated); an address = claim it if free (a Service asking
+    /// for a different address than it holds moves to it and gives the old one back). Every expected failure is a value.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<ServiceIpAllocation> AllocateAsync(string owner, string? requested = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (requested == "None")
+        {
+            return Kind == ServiceIpKind.ClusterIP
+                ? new ServiceIpAllocation(ServiceAllocationStatus.Headless, null, $"{owner} is headless (clusterIP: None): no address allocated")
+                : new ServiceIpAllocation(ServiceAllocationStatus.Invalid, null, $"{owner}: \"None\" is not a load-balancer address");
+        }
+
+        IPAddress? wanted = null;
+        if (!string.IsNullOrEmpty(requested))
+        {
+            if (!TryParseAddress(requested, out wanted))
+            {
+                return new ServiceIpAllocation(ServiceAllocationStatus.Invalid, null, $"{owner}: requested {Word} \"{requested}\" is not an IP address");
+            }
+
+            if (!IsUsable(wanted))
+            {
+                return new ServiceIpAllocation(
+                    ServiceAllocationStatus.OutOfRange, null, $"{owner}: requested {Word} {wanted} is not a usable address of {RangesText}");
+            }
+        }
+
+        var prefix = StoreKeys.ServiceIpsPrefix(_cluster);
+        var records = await ServiceClaims.ListAsync(_store, prefix, cancellationToken).ConfigureAwait(false);
+        var held = records.Where(r => r.Record.Owner == owner && r.Record.Kind == _kindName).OrderBy(r => r.Kv.CreateRevision).ToList();
+        return wanted is null
+            ? await AllocateFreeAsync(owner, held.Count > 0 ? held[0].Record : null, records, cancellationToken).ConfigureAwait(false)
+            : await ClaimAsync(owner, wanted, held.Select(h => h.Record).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases every address of this kind <paramref name="owner"/> holds (on Service delete); returns how many.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<int> ReleaseAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var released = 0;
+        foreach (var (kv, record) in await ServiceClaims.ListAsync(_store, StoreKeys.ServiceIpsPrefix(_cluster), cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Owner == owner && record.Kind == _kindName
+                && (await _store.DeleteIfAsync(kv.Key, kv.ModRevision, cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                released++;
+                LogReleased(_logger, _kindName, record.Value, owner);
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>The addresses of this kind held in the cluster, in key order.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<IReadOnlyList<ServiceAllocationRecord>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await ServiceClaims.ListAsync(_store, StoreKeys.ServiceIpsPrefix(_cluster), cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Record)
+            .Where(r => r.Kind == _kindName)
+            .ToList();
+
+    private string Word => Kind == ServiceIpKind.ClusterIP ? "clusterIP" : "loadBalancerIP";
+
+    private string RangesText => Ranges.Count == 0
+        ? $"the {Kind} pools (none configured)"
+        : $"{(Kind == ServiceIpKind.ClusterIP ? "service CIDR" : "load-balancer pools")} {string.Join(", ", Ranges)}";
+
+    private async Task<ServiceIpAllocation> ClaimAsync(
+        string owner, IPAddress wanted, List<ServiceAllocationRecord> held, CancellationToken cancellationToken)
+    {
+        var text = StoreKeys.AddressText(wanted);
+        if (held.Any(h => h.Value == text))
+        {
+            return new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}");
+        }
+
+        var record = NewRecord(owner, text);
+        var (created, holder) = await ServiceClaims.TryCreateAsync(_store, StoreKeys.ServiceIp(_cluster, wanted), record, cancellationToken)
+            .ConfigureAwait(false);
+        if (!created)
+        {
+            return ServiceClaims.SameSlot(holder, record)
+                ? new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}")
+                : new ServiceIpAllocation(
+                    ServiceAllocationStatus.Conflict,
+                    null,
+                    $"{owner}: requested {Word} {text} is already allocated to {holder?.Owner ?? "another Service"}{(holder is null ? "" : $" ({holder.Kind})")}");
+        }
+
+        // Moving to a requested address: give the old one(s) back only now that the new one is held.
+        foreach (var old in held)
+        {
+            if (TryParseAddress(old.Value, out var oldAddress))
+            {
+                await _store.DeleteAsync(StoreKeys.ServiceIp(_cluster, oldAddress), cancellationToken).ConfigureAwait(false);
+                LogReleased(_logger, _kindName, old.Value, owner);
+            }
+        }
+
+        LogAllocated(_logger, _kindName, text, owner);
+        return new ServiceIpAllocation(ServiceAllocationStatus.Claimed, wanted, $"{owner} claimed {Word} {text}");
+    }
+
+    private async Task<ServiceIpAllocation> AllocateFreeAsync(
+        string owner, ServiceAllocationRecord? held, List<(KeyValue Kv, ServiceAllocationRecord Record)> records, CancellationToken cancellationToken)
+    {
+        if (held is not null && TryParseAddress(held.Value, out var heldAddress))
+        {
+            return new ServiceIpAllocation(ServiceAllocationStatus.Existing, heldAddress, $"{owner} already holds {Word} {held.Value}");
+        }
+
+        var used = new HashSet<IPAddress>();
+        foreach (var (_, record) in records)
+        {
+            if (TryParseAddress(record.Value, out var address) && IsUsable(address))
+            {
+                used.Add(address);
+            }
+        }
+
+        var prefix = StoreKeys.ServiceIpsPrefix(_cluster);
+        var start = Capacity == 0 ? UInt128.Zero : StableHash.Hash($"{_kindName}\n{owner}", StableHash.PrimarySeed) % Capacity;
+        for (UInt128 step = 0; step < Capacity && (UInt128)used.Count < Capacity; step++)
+        {
+            var candidate = At((start + step) % Capacity);
+            if (used.Contains(candidate))
+            {
+                continue;
+            }
+
+            var record = NewRecord(owner, StoreKeys.AddressText(candidate));
+            var key = StoreKeys.ServiceIp(_cluster, candidate);
+            var (created, holder) = await ServiceClaims.TryCreateAsync(_store, key, record, cancellationToken).ConfigureAwait(false);
+            if (created)
+            {
+                var winner = await ServiceClaims.SettleAsync(_store, prefix, key, record, cancellationToken).ConfigureAwait(false);
+                if (winner != record)
+                {
+                    return new ServiceIpAllocation(ServiceAllocationStatus.Existing, IPAddress.Parse(winner.Value), $"{owner} already holds {Word} {winner.Value}");
+                }
+
+                LogAllocated(_logger, _kindName, record.Value, owner);
+                return new ServiceIpAllocation(ServiceAllocationStatus.Allocated, candidate, $"allocated {Word} {record.Value} to {owner}");
+            }
+
+            if (ServiceClaims.SameSlot(holder, record))
+            {
+                return new ServiceIpAllocation(ServiceAllocationStatus.Existing, candidate, $"{owner} already holds {Word} {record.Value}");
+            }
+
+            // Another agent took it since the list: try the next one.
+            used.Add(candidate);
+        }
+
+        LogExhausted(_logger, _kindName, RangesText, owner);
+        return new ServiceIpAllocation(
+            ServiceAllocationStatus.Exhausted,
+            null,
+            string.Create(CultureInfo.InvariantCulture, $"{owner}: no free {Word} left in {RangesText} ({Capacity} addresses, all allocated)"));
+    }
+
+    private ServiceAllocationRecord NewRecord(string owner, string value) =>
+        new() { Owner = owner, Kind = _kindName, Value = value, AllocatedAt = _timeProvider.GetUtcNow() };
+
+    private IPAddress At(UInt128 index)
+    {
+        foreach (var (first, count, isIPv6) in _spans)
+        {
+            if (index < count)
+            {
+                return AddressMath.ToAddress(first + index, isIPv6);
+            }
+
+            index -= count;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(index));
+    }
+
+    private bool IsUsable(IPAddress address)
+    {
+        var isIPv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        var value = AddressMath.ToNumber(address);
+        return _spans.Any(s => s.IsIPv6 == isIPv6 && value >= s.First && value - s.First < s.Count);
+    }
+
+    private static (UInt128 First, UInt128 Count, bool IsIPv6) Usable(Cidr range)
+    {
+        var network = AddressMath.Network(range);
+        var size = AddressMath.Size(range.AddressLength, range.PrefixLength);
+        var hostBits = range.AddressLength - range.PrefixLength;
+        return (range.IsIPv6, hostBits) switch
+        {
+            (false, >= 2) => (network + 1, size - 2, false),
+            (true, >= 2) => (network + 1, size - 1, true),
+            _ => (network, size, range.IsIPv6),
+        };
+    }
+
+    private static bool TryParseAddress(string text, out IPAddress address)
+    {
+        // Strict: IPAddress.TryParse also takes "10" or "10.1"; only canonical dotted quads and IPv6 without scope are addresses here.
+        if (IPAddress.TryParse(text, out var parsed) && !text.Contains('%', StringComparison.Ordinal)
+            && (parsed.AddressFamily == AddressFamily.InterNetworkV6 ? text.Contains(':', StringComparison.Ordinal) : parsed.ToString() == text))
+        {
+            address = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
+            return true;
+        }
+
+        address = IPAddress.None;
+        return false;
+    }
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Services: allocated {Kind} {Value} to {Owner}")]
+    private static partial void LogAllocated(ILogger logger, string kind, string value, string owner);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Services: released {Kind} {Value} of {Owner}")]
+    private static partial void LogReleased(ILogger logger, string kind, string value, string owner);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Services: {Kind} addresses exhausted in {Ranges}; none for {Owner}")]
+    private static partial void LogExhausted(ILogger logger, string kind, string ranges, string owner);
+}
