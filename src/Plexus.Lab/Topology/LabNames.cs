@@ -48,11 +48,4 @@ public static class LabNames
         var b = external.GetAddressBytes();
         return new IPAddress([b[0], b[1], b[2], 1]);
     }
-
-    /// <summary>The per-node /24 pod block a lab gives node <paramref name="index"/> of a cluster (the agent's IPAM may choose others).</summary>
-    public static IPNetwork NodeBlock(LabCluster cluster, int index)
-    {
-        var b = cluster.PodCidr.GetAddressBytes();
-        return new IPNetwork(new IPAddress([b[0], b[1], (byte)(b[2] + index), 0]), 24);
-    }
 }

@@ -30,8 +30,8 @@ public sealed record ServiceAllocationRecord
     public DateTimeOffset AllocatedAt { get; init; }
 
     /// <summary>Serializes to the stored JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ServiceStateJsonContext.Default.ServiceAllocationRecord);
+    public string ToJson() => JsonSerializer.Serialize(this, StateJsonContext.Default.ServiceAllocationRecord);
 
     /// <summary>Parses stored JSON; null when it is not a service allocation record.</summary>
-    public static ServiceAllocationRecord? FromJson(string json) => StateJson.Read(json, ServiceStateJsonContext.Default.ServiceAllocationRecord);
+    public static ServiceAllocationRecord? FromJson(string json) => StateJson.Read(json, StateJsonContext.Default.ServiceAllocationRecord);
 }

@@ -9,4 +9,5 @@ namespace Plexus.Model.State;
 [JsonSerializable(typeof(IpamAddressRecord))]
 [JsonSerializable(typeof(IpCacheRecord))]
 [JsonSerializable(typeof(EndpointRecord))]
+[JsonSerializable(typeof(ServiceAllocationRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
