@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Plexus.Datapath.Maps;
+using Plexus.Datapath.Services;
 using Plexus.Interop.Bpf;
 using Plexus.Interop.Namespaces;
 using Plexus.Interop.Netlink;
@@ -36,6 +37,7 @@ public sealed class NodeDatapath : IDisposable
         Metrics = lxc.GetMap(MapNames.Metrics);
         Events = lxc.GetMap(MapNames.Events);
         EventsLost = lxc.GetMap(MapNames.EventsLost);
+        Services = new ServiceMaps(lxc);
     }
 
     /// <summary>The configuration it was started with.</summary>
@@ -73,6 +75,9 @@ public sealed class NodeDatapath : IDisposable
 
     /// <summary>Lost-event counters.</summary>
     public BpfMap EventsLost { get; }
+
+    /// <summary>The service frontends and backends (load balancing).</summary>
+    public IServiceDatapath Services { get; }
 
     /// <summary>The from-endpoint program, attached to every endpoint's host-side veth.</summary>
     public BpfProgram FromEndpoint => _lxc.GetProgram(ProgramNames.FromEndpoint);
