@@ -14,6 +14,9 @@ int plx_from_network(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if (pkt.daddr.v4 != CONFIG_NODE_IP)
 		return TC_ACT_OK;
+	/* Masqueraded flows use source ports from the NAT range only: nothing else (VXLAN, the node's own traffic) can be a reply. */
+	if ((pkt.proto == IPPROTO_TCP || pkt.proto == IPPROTO_UDP) && bpf_ntohs(pkt.dport) < CONFIG_NAT_PORT_MIN)
+		return TC_ACT_OK;
 
 	int reason = 0;
 	if (!rnat_v4(skb, &pkt, &reason))

@@ -28,9 +28,13 @@ static __always_inline void ct_tuple(const struct packet *pkt, struct flow_tuple
 	}
 }
 
+/*
+ * Conntrack lifetimes need seconds, not nanoseconds: the coarse clock (CLOCK_MONOTONIC at tick resolution) is a
+ * memory read, where bpf_ktime_get_ns reads the clock source (a paravirtual clock in VMs) on every packet.
+ */
 static __always_inline __u32 now_seconds(void)
 {
-	return bpf_ktime_get_ns() / 1000000000ULL;
+	return bpf_ktime_get_coarse_ns() / 1000000000ULL;
 }
 
 static __always_inline __u32 ct_lifetime(const struct packet *pkt, __u8 seen_flags)
