@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using Plexus.Model.Text;
 
 namespace Plexus.Probe;
@@ -13,8 +14,13 @@ public static class ProbeCommand
               Answer every TCP connection and UDP datagram with the server's name.
               The name defaults to $PLEXUS_POD (namespace/pod), else the host name.
               --echo-peer: answer "NAME PEER-IP", the address the client came from.
-          plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s]
+          plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s] [--count N | --hold DURATION [--interval 100ms]]
               Print what the server sent back and exit 0; exit 1 when nothing came back.
+              --count N: make N connections (datagrams) one after the other; print a JSON tally
+                {"attempts", "succeeded", "replies": {reply: count}, "errors": {error: count}}; exit 0 when all succeeded.
+              --hold D: keep one TCP connection for D, sending a line every --interval and expecting the
+                server's line back; print JSON {"reply", "exchanges", "end", "elapsedMs"} where end is
+                completed, reset, closed, timeout or refused; exit 0 only when completed.
         """;
 
     /// <summary>Runs the command; returns the process exit code.</summary>
@@ -101,22 +107,70 @@ public static class ProbeCommand
             throw new UsageException($"target \"{args[0]}\" is not IP:PORT (e.g. 10.1.0.5:80 or [fd00::5]:80)");
         }
 
-        var options = ParseOptions(args[1..], ["--protocol", "--timeout"]);
+        var options = ParseOptions(args[1..], ["--protocol", "--timeout", "--count", "--hold", "--interval"]);
         var protocol = options.GetValueOrDefault("--protocol", "tcp").ToLowerInvariant();
         if (protocol is not ("tcp" or "udp"))
         {
             throw new UsageException($"--protocol: \"{protocol}\" is not tcp or udp");
         }
 
-        var timeout = TimeSpan.FromSeconds(1);
-        if (options.TryGetValue("--timeout", out var t) && !Durations.TryParse(t, out timeout))
+        var timeout = ParseDuration(options, "--timeout", TimeSpan.FromSeconds(1));
+        if (options.ContainsKey("--count") && options.ContainsKey("--hold"))
         {
-            throw new UsageException($"--timeout: \"{t}\" is not a duration (e.g. 1s, 500ms, 2.5s)");
+            throw new UsageException("--count and --hold exclude each other");
         }
 
-        var result = protocol == "tcp"
-            ? await ProbeClient.ConnectTcpAsync(target, timeout, cancellationToken).ConfigureAwait(false)
-            : await ProbeClient.ExchangeUdpAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+        if (options.ContainsKey("--hold"))
+        {
+            if (protocol != "tcp")
+            {
+                throw new UsageException("--hold needs --protocol tcp");
+            }
+
+            var hold = ParseDuration(options, "--hold", TimeSpan.Zero);
+            var interval = ParseDuration(options, "--interval", TimeSpan.FromMilliseconds(100));
+            var held = await ProbeClient.HoldTcpAsync(target, hold, interval, timeout, cancellationToken).ConfigureAwait(false);
+            var report = new JsonObject
+            {
+                ["reply"] = held.Reply,
+                ["exchanges"] = held.Exchanges,
+                ["end"] = held.End,
+                ["elapsedMs"] = (long)held.Elapsed.TotalMilliseconds,
+            };
+            await stdout.WriteLineAsync(report.ToJsonString()).ConfigureAwait(false);
+            return held.End == "completed" ? 0 : 1;
+        }
+
+        if (options.TryGetValue("--count", out var countText))
+        {
+            if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 100_000)
+            {
+                throw new UsageException($"--count: \"{countText}\" is not a number of connections (1-100000)");
+            }
+
+            var replies = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            var errors = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var attempt = await AttemptAsync().ConfigureAwait(false);
+                var tally = attempt.Reply is not null ? replies : errors;
+                var key = attempt.Reply ?? attempt.Error ?? "unknown";
+                tally[key] = tally.GetValueOrDefault(key) + 1;
+            }
+
+            var succeeded = replies.Values.Sum();
+            var report = new JsonObject
+            {
+                ["attempts"] = count,
+                ["succeeded"] = succeeded,
+                ["replies"] = new JsonObject(replies.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["errors"] = new JsonObject(errors.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            };
+            await stdout.WriteLineAsync(report.ToJsonString()).ConfigureAwait(false);
+            return succeeded == count ? 0 : 1;
+        }
+
+        var result = await AttemptAsync().ConfigureAwait(false);
         if (result.Reply is { } reply)
         {
             await stdout.WriteLineAsync(reply).ConfigureAwait(false);
@@ -125,6 +179,22 @@ public static class ProbeCommand
 
         await stderr.WriteLineAsync($"plexus-probe: {protocol} {target}: {result.Error}").ConfigureAwait(false);
         return 1;
+
+        Task<ProbeClient.Result> AttemptAsync() => protocol == "tcp"
+            ? ProbeClient.ConnectTcpAsync(target, timeout, cancellationToken)
+            : ProbeClient.ExchangeUdpAsync(target, timeout, cancellationToken);
+    }
+
+    private static TimeSpan ParseDuration(Dictionary<string, string> options, string key, TimeSpan fallback)
+    {
+        if (!options.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        return Durations.TryParse(text, out var value) && value > TimeSpan.Zero
+            ? value
+            : throw new UsageException($"{key}: \"{text}\" is not a duration (e.g. 1s, 500ms, 2.5s)");
     }
 
     private static Dictionary<string, string> ParseOptions(string[] args, string[] known)

@@ -13,7 +13,14 @@ public sealed class ProbeServer(string name, bool echoPeer = false)
 {
     private readonly byte[] _reply = Encoding.UTF8.GetBytes(name + "\n");
 
-    /// <summary>Accepts TCP connections on <paramref name="port"/> until cancelled; each gets the name, then the server closes.</summary>
+    /// <summary>How long a TCP connection may stay silent before the server closes it.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Accepts TCP connections on <paramref name="port"/> until cancelled. Each gets the name at once, then the name
+    /// again for every line the client sends (so a client can hold a connection and check it keeps working); the server
+    /// closes when the client does or after <see cref="IdleTimeout"/> of silence.
+    /// </summary>
     public async Task ServeTcpAsync(int port, CancellationToken cancellationToken)
     {
         using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
@@ -23,23 +30,38 @@ public sealed class ProbeServer(string name, bool echoPeer = false)
         while (!cancellationToken.IsCancellationRequested)
         {
             var client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            _ = AnswerAsync(client, ReplyTo(client.RemoteEndPoint));
+            _ = AnswerAsync(client, ReplyTo(client.RemoteEndPoint), cancellationToken);
         }
     }
 
-    private static async Task AnswerAsync(Socket client, byte[] reply)
+    private static async Task AnswerAsync(Socket client, byte[] reply, CancellationToken cancellationToken)
     {
         using (client)
         {
             try
             {
                 client.NoDelay = true;
-                await client.SendAsync(reply, SocketFlags.None).ConfigureAwait(false);
-                client.Shutdown(SocketShutdown.Send);
+                await client.SendAsync(reply, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var buffer = new byte[512];
+                while (true)
+                {
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    idle.CancelAfter(IdleTimeout);
+                    var n = await client.ReceiveAsync(buffer, SocketFlags.None, idle.Token).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    for (var i = buffer.AsSpan(0, n).Count((byte)'\n'); i > 0; i--)
+                    {
+                        await client.SendAsync(reply, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
-                // The peer went away first: nothing to answer.
+                // The peer went away, or stayed silent too long: nothing more to answer.
             }
         }
     }

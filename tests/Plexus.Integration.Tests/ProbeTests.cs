@@ -58,6 +58,9 @@ public sealed class ProbeTests : IAsyncLifetime
     [InlineData(new[] { "connect", "nowhere" }, "not IP:PORT")]
     [InlineData(new[] { "connect", "127.0.0.1:80", "--protocol", "sctp" }, "not tcp or udp")]
     [InlineData(new[] { "connect", "127.0.0.1:80", "--timeout", "soon" }, "not a duration")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--count", "0" }, "not a number of connections")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--count", "2", "--hold", "1s" }, "exclude each other")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--hold", "1s", "--protocol", "udp" }, "--hold needs --protocol tcp")]
     [InlineData(new[] { "serve", "--tcp", "0" }, "not a port")]
     [InlineData(new[] { "serve" }, "at least one of --tcp or --udp")]
     [InlineData(new[] { "dance" }, "unknown command")]
@@ -67,5 +70,59 @@ public sealed class ProbeTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Count_tallies_the_replies_of_every_attempt(string protocol)
+    {
+        var result = await Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{_port}", "--protocol", protocol, "--count", "25"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var tally = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
+        Assert.Equal(25, tally["attempts"]!.GetValue<int>());
+        Assert.Equal(25, tally["succeeded"]!.GetValue<int>());
+        Assert.Equal(25, tally["replies"]!["x/a"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Count_reports_failures_and_exits_1()
+    {
+        var closed = FreePorts.Take(1)[0];
+
+        var result = await Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{closed}", "--count", "3", "--timeout", "500ms"]);
+
+        Assert.Equal(1, result.ExitCode);
+        var tally = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
+        Assert.Equal(0, tally["succeeded"]!.GetValue<int>());
+        Assert.Equal(3, tally["errors"]!["ConnectionRefused"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Hold_keeps_one_connection_answering_for_the_whole_duration()
+    {
+        var result = await Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{_port}", "--hold", "600ms", "--interval", "100ms"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var held = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
+        Assert.Equal("x/a", held["reply"]!.GetValue<string>());
+        Assert.Equal("completed", held["end"]!.GetValue<string>());
+        Assert.InRange(held["exchanges"]!.GetValue<int>(), 4, 7);
+    }
+
+    [Fact]
+    public async Task Hold_reports_a_server_that_goes_away()
+    {
+        var hold = Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{_port}", "--hold", "5s", "--interval", "50ms"]);
+        await Task.Delay(400);
+        _server.Kill();
+
+        var result = await hold;
+
+        Assert.Equal(1, result.ExitCode);
+        var held = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
+        Assert.Contains(held["end"]!.GetValue<string>(), new[] { "closed", "reset" });
+        Assert.True(held["elapsedMs"]!.GetValue<long>() < 4000, result.ToString());
     }
 }
