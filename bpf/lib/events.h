@@ -6,15 +6,16 @@
 
 static __always_inline void count(__u8 reason, __u8 dir, __u32 bytes)
 {
-	struct metrics_key key = { .reason = reason, .dir = dir };
-	struct metrics_value *v = bpf_map_lookup_elem(&plx_metrics, &key);
+	/* The array index is the key's bytes read as a __u32, so user space can look it up with a metrics_key. */
+	union {
+		struct metrics_key key;
+		__u32 index;
+	} at = { .key = { .reason = reason, .dir = dir } };
+	struct metrics_value *v = bpf_map_lookup_elem(&plx_metrics, &at.index);
 	if (v) {
 		v->packets++;
 		v->bytes += bytes;
-		return;
 	}
-	struct metrics_value init = { .packets = 1, .bytes = bytes };
-	bpf_map_update_elem(&plx_metrics, &key, &init, BPF_NOEXIST);
 }
 
 static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,

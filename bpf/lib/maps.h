@@ -157,9 +157,10 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } plx_nat SEC(".maps");
 
+/* Indexed by the bytes of a struct metrics_key read as a __u32: an array lookup is inlined by the JIT, a hash lookup is not. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__type(key, struct metrics_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
 	__type(value, struct metrics_value);
 	__uint(max_entries, 1024);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

@@ -24,11 +24,22 @@ public sealed class MapLayoutTests
         { "flow_tuple", typeof(FlowTuple) },
         { "ct_entry", typeof(CtEntry) },
         { "nat_entry", typeof(NatEntry) },
-        { "metrics_key", typeof(MetricsKey) },
         { "metrics_value", typeof(MetricsValue) },
         { "flow_event", typeof(FlowEvent) },
         { "addr", typeof(Addr16) },
     };
+
+    /// <summary>
+    /// The metrics array is indexed by the four bytes of a metrics_key (no BTF of its own: the map's key is a __u32), so
+    /// the C# key must be exactly those bytes; the drop tests check counts land under the key user space builds.
+    /// </summary>
+    [Fact]
+    public void Metrics_key_is_the_four_bytes_of_the_array_index()
+    {
+        Assert.Equal(4, Unsafe.SizeOf<MetricsKey>());
+        var key = new MetricsKey { Reason = 158, Direction = 2 };
+        Assert.Equal(new byte[] { 158, 2, 0, 0 }, MemoryMarshal.AsBytes(new ReadOnlySpan<MetricsKey>(ref key)).ToArray());
+    }
 
     [Theory]
     [MemberData(nameof(Layouts))]

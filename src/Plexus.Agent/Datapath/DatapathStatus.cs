@@ -45,7 +45,7 @@ public static class DatapathStatus
             Map(dp.IpCache, dp.IpCache.GetKeys<IpCacheKey>().Count()),
             Map(dp.Conntrack, dp.Conntrack.GetKeys<FlowTuple>().Count()),
             Map(dp.Nat, dp.Nat.GetKeys<FlowTuple>().Count()),
-            Map(dp.Metrics, dp.Metrics.GetKeys<MetricsKey>().Count()),
+            Map(dp.Metrics, dp.Metrics.GetKeys<MetricsKey>().Count(k => dp.Metrics.LookupPerCpu<MetricsKey, MetricsValue>(k)?.Any(v => v.Packets > 0) == true)),
         };
         return new DatapathView(true, true, null, state.PodCidr, dp.Config.NodeAddress.ToString(), dp.Config.PinDirectory, programs, maps, list.Count);
 
