@@ -72,6 +72,7 @@ public sealed class ServiceMaps : IServiceDatapath
         {
             var errors = new List<string>();
             var wanted = new SortedDictionary<FrontendKey, (ServiceFrontend Frontend, BackendKey[] Backends)>();
+            var kept = new HashSet<FrontendKey>();
             foreach (var frontend in desired)
             {
                 if (frontend is null)
@@ -89,6 +90,11 @@ public sealed class ServiceMaps : IServiceDatapath
                 if (error is not null)
                 {
                     errors.Add($"{Describe(frontend)}: {error}");
+                    if (TryKey(frontend, out var rejected))
+                    {
+                        kept.Add(rejected);
+                    }
+
                     continue;
                 }
 
@@ -99,7 +105,7 @@ public sealed class ServiceMaps : IServiceDatapath
             foreach (var (key, programmed) in _frontends.Where(f => !wanted.ContainsKey(f.Key)).ToList())
             {
                 // An invalid desired entry for a programmed key keeps the programmed frontend: it was not asked away.
-                if (desired.Any(f => f is not null && TryKey(f, out var k) && k.Equals(key)))
+                if (kept.Contains(key))
                 {
                     continue;
                 }
