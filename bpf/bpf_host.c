@@ -1,9 +1,77 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * from-network: tc ingress of the node's underlay device. Replies to masqueraded flows are translated back and
- * delivered into their endpoint; everything else (the node's own traffic, VXLAN) continues up the stack untouched.
+ * delivered into their endpoint. Packets from outside the cluster to a node port (on this node's address) or a
+ * LoadBalancer/external address are translated to a backend: a local backend gets them directly; for a backend on
+ * another node the source becomes this node (SNAT mode, lib/nat.h) and they go through the tunnel, so the reply
+ * comes back here to be translated back. Everything else (the node's own traffic, VXLAN) continues up the stack.
  */
-#include "lib/nat.h"
+#include "lib/lb.h"
+
+static __always_inline int from_network_drop(struct __sk_buff *skb, const struct packet *pkt, int reason, __u32 dst_id)
+{
+	return drop(skb, pkt, reason, TRACE_FROM_NETWORK, DIR_INGRESS, ID_WORLD, dst_id);
+}
+
+/* A packet from outside to a service frontend: DNAT to its backend, and SNAT + tunnel when that is on another node. */
+static __always_inline int to_service(struct __sk_buff *skb, struct packet *pkt, const struct lb_service *svc)
+{
+	struct lb_selection sel = {};
+	int reason = lb_select(pkt, svc, ID_WORLD, &sel);
+	if (reason == LB_REFUSE) {
+		if (lb_refuse(skb, pkt, TRACE_FROM_NETWORK, DIR_INGRESS, ID_WORLD))
+			return bpf_redirect(skb->ifindex, 0);
+		return TC_ACT_SHOT;
+	}
+	if (!reason)
+		reason = lb_dnat(skb, pkt, &sel);
+	if (reason)
+		return from_network_drop(skb, pkt, reason, ID_UNKNOWN);
+
+	struct endpoint_info *dst = lookup_endpoint(&pkt->daddr);
+	struct ipcache_info *remote = dst ? 0 : lookup_ipcache(&pkt->daddr);
+	if (!dst && (!remote || !remote->tunnel_endpoint))
+		return from_network_drop(skb, pkt, DROP_NO_TUNNEL_ENDPOINT, remote ? remote->identity : ID_UNKNOWN);
+	__u32 dst_id = dst ? dst->identity : remote->identity;
+	__u32 tunnel = dst ? 0 : remote->tunnel_endpoint;
+
+	/* Keyed by the client's tuple to the backend: the reply, reverse-translated by SNAT, finds it here. */
+	int created = 1;
+	int ct = ct_lookup_create_svc(pkt, ID_WORLD, &sel.ct, &created);
+	if (!created)
+		return from_network_drop(skb, pkt, DROP_CT_MAP_INSERTION_FAILED, dst_id);
+	reason = ttl_dec(skb, pkt);
+	if (reason)
+		return from_network_drop(skb, pkt, reason, dst_id);
+	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
+		emit(skb, pkt, EVENT_TRACE, 0, dst ? TRACE_TO_ENDPOINT : TRACE_TO_OVERLAY, DIR_INGRESS, ID_WORLD, dst_id, 0,
+		     tunnel);
+	if (dst) {
+		count(0, DIR_INGRESS, skb->len);
+		return redirect_to_endpoint(skb, dst);
+	}
+
+	reason = snat_v4(skb, pkt);
+	if (reason)
+		return from_network_drop(skb, pkt, reason, dst_id);
+	struct bpf_tunnel_key key = {
+		.tunnel_id = ID_WORLD,
+		.remote_ipv4 = bpf_ntohl(tunnel),
+		.tunnel_ttl = DEFAULT_TTL,
+	};
+	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX) < 0)
+		return from_network_drop(skb, pkt, DROP_WRITE_ERROR, dst_id);
+	count(0, DIR_INGRESS, skb->len);
+	return bpf_redirect(CONFIG_OVERLAY_IFINDEX, 0);
+}
+
+/* Masqueraded flows use source ports from the NAT range only: a TCP/UDP packet to another port is no reply of theirs. */
+static __always_inline int may_be_nat_reply(const struct packet *pkt)
+{
+	if (pkt->proto != IPPROTO_TCP && pkt->proto != IPPROTO_UDP)
+		return 1;
+	return bpf_ntohs(pkt->dport) >= CONFIG_NAT_PORT_MIN;
+}
 
 SEC("tc")
 int plx_from_network(struct __sk_buff *skb)
@@ -12,29 +80,46 @@ int plx_from_network(struct __sk_buff *skb)
 	/* Malformed or foreign traffic is the node's business, not the datapath's. */
 	if (parse_packet(skb, &pkt) || pkt.family != FAMILY_IPV4 || !pkt.has_l4)
 		return TC_ACT_OK;
-	if (pkt.daddr.v4 != CONFIG_NODE_IP)
-		return TC_ACT_OK;
-	/* Masqueraded flows use source ports from the NAT range only: nothing else (VXLAN, the node's own traffic) can be a reply. */
-	if ((pkt.proto == IPPROTO_TCP || pkt.proto == IPPROTO_UDP) && bpf_ntohs(pkt.dport) < CONFIG_NAT_PORT_MIN)
+	/* VXLAN between nodes is most of what arrives here; it is the overlay's, never a service nor a masqueraded reply. */
+	if (pkt.proto == IPPROTO_UDP && pkt.dport == bpf_htons(VXLAN_PORT))
 		return TC_ACT_OK;
 
 	int reason = 0;
-	if (!rnat_v4(skb, &pkt, &reason))
+	if (pkt.daddr.v4 == CONFIG_NODE_IP && may_be_nat_reply(&pkt) && rnat_v4(skb, &pkt, &reason)) {
+		if (reason)
+			return from_network_drop(skb, &pkt, reason, ID_UNKNOWN);
+
+		/* The reply of a node port connection served on another node: from the frontend, back out to the client. */
+		if (lb_reverse(skb, &pkt, &reason)) {
+			if (reason)
+				return from_network_drop(skb, &pkt, reason, ID_UNKNOWN);
+			reason = ttl_dec(skb, &pkt);
+			if (reason)
+				return from_network_drop(skb, &pkt, reason, ID_WORLD);
+			int verdict = fib_redirect(skb, &pkt, &reason);
+			if (verdict == TC_ACT_SHOT)
+				return from_network_drop(skb, &pkt, reason, ID_WORLD);
+			count(0, DIR_INGRESS, skb->len);
+			return verdict;
+		}
+
+		struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
+		if (!dst)
+			return from_network_drop(skb, &pkt, DROP_NO_LOCAL_ENDPOINT, ID_UNKNOWN);
+
+		int created = 1;
+		ct_lookup_create(&pkt, ID_WORLD, &created);
+		reason = ttl_dec(skb, &pkt);
+		if (reason)
+			return from_network_drop(skb, &pkt, reason, dst->identity);
+		count(0, DIR_INGRESS, skb->len);
+		return redirect_to_endpoint(skb, dst);
+	}
+
+	struct lb_service *svc = lb_lookup_service(&pkt, 1);
+	if (!svc)
 		return TC_ACT_OK;
-	if (reason)
-		return drop(skb, &pkt, reason, TRACE_FROM_NETWORK, DIR_INGRESS, ID_WORLD, ID_UNKNOWN);
-
-	struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
-	if (!dst)
-		return drop(skb, &pkt, DROP_NO_LOCAL_ENDPOINT, TRACE_FROM_NETWORK, DIR_INGRESS, ID_WORLD, ID_UNKNOWN);
-
-	int created = 1;
-	ct_lookup_create(&pkt, ID_WORLD, &created);
-	reason = ttl_dec(skb, &pkt);
-	if (reason)
-		return drop(skb, &pkt, reason, TRACE_FROM_NETWORK, DIR_INGRESS, ID_WORLD, dst->identity);
-	count(0, DIR_INGRESS, skb->len);
-	return redirect_to_endpoint(skb, dst);
+	return to_service(skb, &pkt, svc);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * from-endpoint: tc ingress of the host-side veth of every endpoint (packets leaving a pod).
- * Validates the sender, tracks the connection, then routes: into a local endpoint, into the VXLAN tunnel with the
- * source identity as VNI, up the node's stack (node addresses), or out to the world masqueraded as the node.
+ * Validates the sender, translates replies of service connections back to their frontend and packets to a service
+ * frontend to a backend (lib/lb.h), tracks the connection, then routes: into a local endpoint, into the VXLAN tunnel
+ * with the source identity as VNI, up the node's stack (node addresses), or out to the world masqueraded as the node.
  */
-#include "lib/nat.h"
+#include "lib/lb.h"
 
 static __always_inline int forward_error(struct __sk_buff *skb, const struct packet *pkt, int reason, __u32 src_id, __u32 dst_id)
 {
@@ -29,6 +30,28 @@ int plx_from_endpoint(struct __sk_buff *skb)
 	if (!src || src->ifindex != skb->ifindex)
 		return forward_error(skb, &pkt, DROP_INVALID_SIP, ID_UNKNOWN, ID_UNKNOWN);
 	__u32 src_id = src->identity;
+
+	/* A backend answering a service connection: the source becomes the frontend again (and hairpin is undone). */
+	int rev = lb_reverse(skb, &pkt, &reason);
+	if (reason)
+		return forward_error(skb, &pkt, reason, src_id, ID_UNKNOWN);
+
+	struct ct_service_info svc_ct = {};
+	struct lb_service *svc = rev ? 0 : lb_lookup_service(&pkt, 0);
+	if (svc) {
+		struct lb_selection sel = {};
+		reason = lb_select(&pkt, svc, src_id, &sel);
+		if (reason == LB_REFUSE) {
+			if (lb_refuse(skb, &pkt, TRACE_FROM_ENDPOINT, DIR_EGRESS, src_id))
+				return redirect_to_endpoint(skb, src);
+			return TC_ACT_SHOT;
+		}
+		if (!reason)
+			reason = lb_dnat(skb, &pkt, &sel);
+		if (reason)
+			return forward_error(skb, &pkt, reason, src_id, ID_UNKNOWN);
+		svc_ct = sel.ct;
+	}
 
 	struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
 	struct ipcache_info *remote = 0;
@@ -58,7 +81,7 @@ int plx_from_endpoint(struct __sk_buff *skb)
 	}
 
 	int created = 1;
-	int ct = ct_lookup_create(&pkt, src_id, &created);
+	int ct = rev ? CT_REPLY : ct_lookup_create_svc(&pkt, src_id, &svc_ct, &created);
 	if (!created)
 		return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
 	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
@@ -86,10 +109,12 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		return bpf_redirect(CONFIG_OVERLAY_IFINDEX, 0);
 	}
 
-	/* The world: leave with the node's address. */
-	reason = snat_v4(skb, &pkt);
-	if (reason)
-		return forward_error(skb, &pkt, reason, src_id, dst_id);
+	/* The world: leave with the node's address; a reply of a node port connection already has it. */
+	if (!rev) {
+		reason = snat_v4(skb, &pkt);
+		if (reason)
+			return forward_error(skb, &pkt, reason, src_id, dst_id);
+	}
 	int verdict = fib_redirect(skb, &pkt, &reason);
 	if (verdict == TC_ACT_SHOT)
 		return forward_error(skb, &pkt, reason, src_id, dst_id);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * from-overlay: tc ingress of the VXLAN device. The VNI carries the sender's identity; packets for local endpoints
- * go straight into their namespace.
+ * go straight into their namespace. Replies of service connections whose client is on this node and whose backend
+ * is on the sending node are translated back to the frontend here (this node's conntrack knows the connection).
  * to-overlay: tc egress of the VXLAN device, for packets the node's own stack routes into the tunnel (node to
  * remote pod): sets the tunnel key from the ipcache. Packets redirected by from-endpoint already carry one.
  */
-#include "lib/nat.h"
+#include "lib/lb.h"
 
 SEC("tc")
 int plx_from_overlay(struct __sk_buff *skb)
@@ -16,6 +17,11 @@ int plx_from_overlay(struct __sk_buff *skb)
 		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
 	if (pkt.family == 0)
 		return drop(skb, &pkt, DROP_UNSUPPORTED_L3, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+
+	/* A backend's reply to a client of this node: back to the frontend first (the identity checks follow). */
+	int rev = lb_reverse(skb, &pkt, &reason);
+	if (reason)
+		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
 
 	struct bpf_tunnel_key key = {};
 	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) < 0)
@@ -41,7 +47,7 @@ int plx_from_overlay(struct __sk_buff *skb)
 		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
 
 	int created = 1;
-	int ct = ct_lookup_create(&pkt, src_id, &created);
+	int ct = rev ? CT_REPLY : ct_lookup_create(&pkt, src_id, &created);
 	if (!created)
 		return drop(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
 	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)

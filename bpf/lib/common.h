@@ -43,6 +43,7 @@ struct icmphdr {
 #define DROP_CSUM_L4 154
 #define DROP_CT_MAP_INSERTION_FAILED 155
 #define DROP_FRAG_NOT_SUPPORTED 157
+#define DROP_NO_SERVICE 158 /* SERVICE_BACKEND_NOT_FOUND */
 #define DROP_NO_TUNNEL_ENDPOINT 160
 #define DROP_NAT_NO_MAPPING 167
 #define DROP_NAT_UNSUPPORTED_PROTO 168
@@ -87,4 +88,12 @@ struct icmphdr {
 #define CT_LIFETIME_NONTCP 60
 
 #define NAT_PORT_TRIES 32
+#define VXLAN_PORT 8472 /* the overlay's UDP port (DatapathConstants.VxlanPort) */
+
+/*
+ * Source address of hairpinned service connections (a pod reaching itself through a service): the pod's kernel
+ * drops packets that arrive from outside with its own address as source, so the datapath rewrites the source to
+ * this link-local address and back on the reply. 169.254.42.1 in network order.
+ */
+#define LB_HAIRPIN_IP bpf_htonl(0xa9fe2a01)
 #define DEFAULT_TTL 64

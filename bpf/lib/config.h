@@ -10,3 +10,4 @@ const volatile __u32 CONFIG_CLUSTER_ID = 0;
 const volatile __u32 CONFIG_TRACE_NEW_FLOWS = 1;  /* emit a trace event for every new connection */
 const volatile __u16 CONFIG_NAT_PORT_MIN = 61000; /* masquerade source ports, above the kernel's ephemeral range */
 const volatile __u16 CONFIG_NAT_PORT_MAX = 65535;
+const volatile __u32 CONFIG_MAGLEV_M = 16381;     /* Maglev table size (prime); plx_lb_maglev values are __u32[M] */

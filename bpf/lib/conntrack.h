@@ -60,11 +60,21 @@ static __always_inline void ct_touch(struct ct_entry *e, const struct packet *pk
 	e->lifetime = now + ct_lifetime(pkt, e->tcp_flags);
 }
 
+/* What a new conntrack entry records about service translation (all zero for plain connections). */
+struct ct_service_info {
+	__u32 backend_id;
+	__u16 rev_nat;
+	__u8 flags;        /* CT_F_SERVICE, CT_F_HAIRPIN */
+	__u8 pad;
+};
+
 /*
  * Looks the packet up and records it: CT_ESTABLISHED (same direction as the opener), CT_REPLY, or CT_NEW after
- * creating an entry. *created_ok is 0 when a new entry could not be inserted.
+ * creating an entry (carrying `svc` when the connection was opened through a service). *created_ok is 0 when a new
+ * entry could not be inserted.
  */
-static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_identity, int *created_ok)
+static __always_inline int ct_lookup_create_svc(const struct packet *pkt, __u32 src_identity,
+						const struct ct_service_info *svc, int *created_ok)
 {
 	struct flow_tuple t;
 	__u32 now = now_seconds();
@@ -91,8 +101,17 @@ static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_
 		.lifetime = now + ct_lifetime(pkt, pkt->tcp_flags),
 		.src_identity = src_identity,
 		.tcp_flags = pkt->tcp_flags,
+		.rev_nat = svc->rev_nat,
+		.flags = svc->flags,
+		.backend_id = svc->backend_id,
 	};
 	if (bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) < 0)
 		*created_ok = 0;
 	return CT_NEW;
+}
+
+static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_identity, int *created_ok)
+{
+	struct ct_service_info none = {};
+	return ct_lookup_create_svc(pkt, src_identity, &none, created_ok);
 }

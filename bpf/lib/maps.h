@@ -56,22 +56,30 @@ struct flow_tuple {
 	__u16 dport;
 	__u8 proto;
 	__u8 family;
-	__u8 scope;        /* CT: 0; NAT: NAT_EGRESS / NAT_INGRESS */
+	__u8 scope;        /* CT: 0, or CT_SERVICE; NAT: NAT_EGRESS / NAT_INGRESS */
 	__u8 pad;
 };
 
 #define CT_F_REPLY_SEEN 1
 #define CT_F_CLOSING 2
+#define CT_F_SERVICE 4   /* opened through a service frontend: replies get their source rewritten to it (rev_nat) */
+#define CT_F_HAIRPIN 8   /* a pod reaching itself through a service: its source was rewritten to LB_HAIRPIN_IP */
+
+/*
+ * Conntrack scopes (flow_tuple.scope in plx_conntrack). 0: the connection as it travels (after service translation).
+ * CT_SERVICE: keyed by the client's tuple towards the frontend (before translation); pins the chosen backend.
+ */
+#define CT_SERVICE 1
 
 struct ct_entry {
 	__u64 packets;
 	__u64 bytes;
 	__u32 lifetime;      /* seconds since boot when the entry expires */
 	__u32 src_identity;  /* identity of the side that opened the connection */
-	__u16 rev_nat;
+	__u16 rev_nat;       /* service id whose frontend replies are rewritten to (0: none) */
 	__u8 tcp_flags;      /* union of TCP flags seen */
 	__u8 flags;
-	__u32 pad;
+	__u32 backend_id;    /* service connections: the backend chosen when it opened (0: none) */
 };
 
 #define NAT_EGRESS 1
@@ -82,6 +90,57 @@ struct nat_entry {
 	__u16 port;
 	__u16 pad;
 	__u32 created;     /* seconds since boot */
+};
+
+/* Service load balancing (bpf/lib/lb.h). */
+
+/* lb_service.flags */
+#define LB_F_AFFINITY 1  /* sessionAffinity ClientIP: a client keeps its backend for affinity_timeout seconds */
+#define LB_F_NODEPORT 2  /* a node port: key address 0 = every node address; served from outside (from-network) */
+#define LB_F_EXTERNAL 4  /* a LoadBalancer or external IP: served from outside too */
+
+/* services: frontend (address, port, protocol) -> service. Address 0 with LB_F_NODEPORT: the node's address. */
+struct lb_service_key {
+	union addr addr;
+	__u16 port;        /* network order */
+	__u8 proto;
+	__u8 family;
+};
+
+struct lb_service {
+	__u16 id;                /* service id = reverse-NAT id; keys plx_lb_maglev and plx_lb_revnat */
+	__u16 flags;             /* LB_F_* */
+	__u32 backend_count;     /* 0: the frontend refuses (SERVICE_BACKEND_NOT_FOUND) */
+	__u32 affinity_timeout;  /* seconds, with LB_F_AFFINITY */
+	__u32 pad;
+};
+
+/* backends: backend id -> where it is. Shared by every service that has the same (address, port, protocol). */
+struct lb_backend {
+	union addr addr;
+	__u16 port;        /* network order */
+	__u8 proto;
+	__u8 flags;
+};
+
+/* revnat: service id -> the frontend replies come from. Address 0 (node ports): the node's address. */
+struct lb_revnat {
+	union addr addr;
+	__u16 port;        /* network order */
+	__u16 pad;
+};
+
+/* affinity: (client, service) -> backend, for sessionAffinity ClientIP. */
+struct lb_affinity_key {
+	union addr client;
+	__u32 service_id;
+	__u8 family;
+	__u8 pad[3];
+};
+
+struct lb_affinity {
+	__u32 backend_id;
+	__u32 last_used;   /* seconds since boot */
 };
 
 /* metrics: packets and bytes by reason (0 = forwarded) and direction. */
@@ -180,5 +239,57 @@ struct {
 	__uint(max_entries, 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } plx_events_lost SEC(".maps");
+
+/* Sizes follow Cilium's defaults (REFERENCE.md): 64k services and backends. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct lb_service_key);
+	__type(value, struct lb_service);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_lb_services SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct lb_backend);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_lb_backends SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct lb_revnat);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_lb_revnat SEC(".maps");
+
+/*
+ * Maglev tables: service id -> __u32[M] backend ids, one value per service. M is a load-time choice: the loader sets
+ * value_size to 4 * M and CONFIG_MAGLEV_M to M (the declared size is the default M = 16381). Not BTF-typed, so the
+ * value size can change. A hash without preallocation costs memory only for the services that exist, and replacing
+ * a value is atomic: the datapath sees the old table or the new one, never a mix.
+ */
+#define LB_MAGLEV_DEFAULT_M 16381
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32) * LB_MAGLEV_DEFAULT_M);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_lb_maglev SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct lb_affinity_key);
+	__type(value, struct lb_affinity);
+	__uint(max_entries, 65536);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_lb_affinity SEC(".maps");
 
 #endif

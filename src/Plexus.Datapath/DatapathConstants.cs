@@ -17,4 +17,31 @@ public static class DatapathConstants
 
     /// <summary>UDP port of the VXLAN overlay.</summary>
     public const int VxlanPort = 8472;
+
+    /// <summary>flow_tuple.scope of conntrack entries that pin a service connection's backend (keyed by the client's tuple to the frontend).</summary>
+    public const byte CtScopeService = 1;
+
+    /// <summary>ct_entry.flags: reply seen.</summary>
+    public const byte CtReplySeen = 1;
+
+    /// <summary>ct_entry.flags: FIN or RST seen.</summary>
+    public const byte CtClosing = 2;
+
+    /// <summary>ct_entry.flags: opened through a service frontend.</summary>
+    public const byte CtService = 4;
+
+    /// <summary>ct_entry.flags: a pod reaching itself through a service (source rewritten to <see cref="HairpinAddress"/>).</summary>
+    public const byte CtHairpin = 8;
+
+    /// <summary>lb_service.flags: sessionAffinity ClientIP.</summary>
+    public const ushort LbAffinity = 1;
+
+    /// <summary>lb_service.flags: a node port (key address 0 = every node address).</summary>
+    public const ushort LbNodePort = 2;
+
+    /// <summary>lb_service.flags: a LoadBalancer or external address, served from outside the cluster.</summary>
+    public const ushort LbExternal = 4;
+
+    /// <summary>The source address of hairpinned service connections (LB_HAIRPIN_IP).</summary>
+    public static readonly System.Net.IPAddress HairpinAddress = System.Net.IPAddress.Parse("169.254.42.1");
 }

@@ -27,6 +27,12 @@ public sealed class MapLayoutTests
         { "metrics_value", typeof(MetricsValue) },
         { "flow_event", typeof(FlowEvent) },
         { "addr", typeof(Addr16) },
+        { "lb_service_key", typeof(LbServiceKey) },
+        { "lb_service", typeof(LbService) },
+        { "lb_backend", typeof(LbBackend) },
+        { "lb_revnat", typeof(LbRevNat) },
+        { "lb_affinity_key", typeof(LbAffinityKey) },
+        { "lb_affinity", typeof(LbAffinity) },
     };
 
     /// <summary>

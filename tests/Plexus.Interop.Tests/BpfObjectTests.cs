@@ -99,6 +99,7 @@ public sealed class BpfObjectTests : IDisposable
 
         Assert.Throws<InvalidOperationException>(() => obj.SetConstant("mark_bias", 1u));
         Assert.Throws<InvalidOperationException>(() => obj.GetMap("flows").SetMaxEntries(10));
+        Assert.Throws<InvalidOperationException>(() => obj.GetMap("flows").SetValueSize(64));
         Assert.Throws<InvalidOperationException>(() => obj.GetMap("flows").SetPinPath(_pins.File("flows")));
         Assert.Throws<InvalidOperationException>(obj.Load);
     }

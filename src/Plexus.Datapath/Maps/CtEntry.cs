@@ -19,7 +19,7 @@ public struct CtEntry
     /// <summary>Identity of the opener.</summary>
     public uint SourceIdentity;
 
-    /// <summary>Reverse-NAT index (services).</summary>
+    /// <summary>Service id whose frontend replies are rewritten to (0: none).</summary>
     public ushort RevNat;
 
     /// <summary>Union of TCP flags seen.</summary>
@@ -28,5 +28,6 @@ public struct CtEntry
     /// <summary>CT_F_* flags.</summary>
     public byte Flags;
 
-    private uint _pad;
+    /// <summary>Service connections: the backend chosen when the connection opened (0: none).</summary>
+    public uint BackendId;
 }

@@ -20,6 +20,12 @@ public sealed record DatapathConfig
     /// <summary>Cluster id (0–255).</summary>
     public int ClusterId { get; init; }
 
+    /// <summary>
+    /// Slots of each service's Maglev table (a prime, 251…131071; default <see cref="Plexus.Model.LoadBalancing.MaglevTable.DefaultSize"/>).
+    /// Should exceed 100 × the largest backend count; each service's table costs 4 × M bytes of kernel memory.
+    /// </summary>
+    public int MaglevTableSize { get; init; } = Plexus.Model.LoadBalancing.MaglevTable.DefaultSize;
+
     /// <summary>Root of the bpffs directories Plexus pins into.</summary>
     public string PinRoot { get; init; } = "/sys/fs/bpf/plexus";
 

@@ -24,6 +24,21 @@ public static class MapNames
     /// <summary>Events lost because the ring was full.</summary>
     public const string EventsLost = "plx_events_lost";
 
+    /// <summary>Service frontends.</summary>
+    public const string LbServices = "plx_lb_services";
+
+    /// <summary>Service backends by id.</summary>
+    public const string LbBackends = "plx_lb_backends";
+
+    /// <summary>Reverse NAT: service id → frontend.</summary>
+    public const string LbRevNat = "plx_lb_revnat";
+
+    /// <summary>Maglev tables: service id → backend id per slot.</summary>
+    public const string LbMaglev = "plx_lb_maglev";
+
+    /// <summary>ClientIP affinity (LRU).</summary>
+    public const string LbAffinity = "plx_lb_affinity";
+
     /// <summary>Every map, in a stable order for status output.</summary>
-    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost];
+    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost, LbServices, LbBackends, LbRevNat, LbMaglev, LbAffinity];
 }

@@ -5,6 +5,7 @@ using Plexus.Datapath.Services;
 using Plexus.Interop.Bpf;
 using Plexus.Interop.Namespaces;
 using Plexus.Interop.Netlink;
+using Plexus.Model.LoadBalancing;
 using Plexus.Model.State;
 
 namespace Plexus.Datapath.Node;
@@ -187,6 +188,7 @@ public sealed class NodeDatapath : IDisposable
             obj.SetConstant("CONFIG_NODE_IFINDEX", (uint)underlayIndex);
             obj.SetConstant("CONFIG_OVERLAY_IFINDEX", (uint)overlayIndex);
             obj.SetConstant("CONFIG_CLUSTER_ID", (uint)config.ClusterId);
+            ConfigureMaglev(config, obj);
             obj.Load();
             return obj;
         }
@@ -194,6 +196,36 @@ public sealed class NodeDatapath : IDisposable
         {
             obj.Dispose();
             throw new DatapathException($"loading {file}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Sizes the Maglev map's values (M backend ids) and tells the programs M. A pinned Maglev map of another M cannot
+    /// be reused: it is unpinned with the services map, which then no longer names tables that do not exist; the
+    /// service controller's next sync programs every frontend again.
+    /// </summary>
+    private static void ConfigureMaglev(DatapathConfig config, BpfObject obj)
+    {
+        var size = config.MaglevTableSize;
+        if (!MaglevTable.IsPrime(size) || size < MaglevTable.MinSize || size > MaglevTable.MaxSize)
+        {
+            throw new DatapathException($"Maglev table size {size} must be a prime between {MaglevTable.MinSize} and {MaglevTable.MaxSize}");
+        }
+
+        obj.SetConstant("CONFIG_MAGLEV_M", (uint)size);
+        var maglev = obj.GetMap(MapNames.LbMaglev);
+        maglev.SetValueSize(sizeof(uint) * size);
+        var pin = Path.Combine(config.PinDirectory, MapNames.LbMaglev);
+        bool stale;
+        using (var pinned = BpfMap.TryOpenPinned(pin))
+        {
+            stale = pinned is not null && !maglev.IsCompatibleWith(pinned, out _);
+        }
+
+        if (stale)
+        {
+            File.Delete(pin);
+            File.Delete(Path.Combine(config.PinDirectory, MapNames.LbServices));
         }
     }
 

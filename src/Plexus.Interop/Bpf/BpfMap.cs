@@ -110,6 +110,15 @@ public sealed unsafe partial class BpfMap : IDisposable
         BpfErrors.Check(Libbpf.MapSetMaxEntries(_map, (uint)maxEntries), $"bpf_map__set_max_entries({Name})");
     }
 
+    /// <summary>Sets value_size before load (e.g. an array-valued map sized from configuration; the map should not be BTF-typed); throws once loaded.</summary>
+    public void SetValueSize(int valueSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valueSize);
+        EnsureConfigurable();
+        using var lease = new HandleLease(_owner);
+        BpfErrors.Check(Libbpf.MapSetValueSize(_map, (uint)valueSize), $"bpf_map__set_value_size({Name})");
+    }
+
     /// <summary>Before load: pin the map at <paramref name="path"/>; on load libbpf reuses a compatible map already pinned there, or creates and pins one. Null clears.</summary>
     public void SetPinPath(string? path)
     {

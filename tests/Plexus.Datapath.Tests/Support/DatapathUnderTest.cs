@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Plexus.Datapath.Maps;
 using Plexus.Datapath.Node;
+using Plexus.Datapath.Services;
 using Plexus.Interop.Bpf;
 
 namespace Plexus.Datapath.Tests.Support;
@@ -24,7 +25,9 @@ public sealed class DatapathUnderTest : IDisposable
     private readonly List<FlowEvent> _events = [];
     private readonly BpfRingBuffer _ring;
 
-    public DatapathUnderTest()
+    private ServiceMaps? _services;
+
+    public DatapathUnderTest(int maglevTableSize = Model.LoadBalancing.MaglevTable.DefaultSize)
     {
         BpfFs.EnsureMounted();
         PinDirectory = Path.Combine(BpfFs.DefaultPath, $"plxt-dp-{Guid.NewGuid():N}"[..20]);
@@ -37,6 +40,7 @@ public sealed class DatapathUnderTest : IDisposable
             ClusterPodCidr = IPNetwork.Parse("10.1.0.0/16"),
             PinRoot = BpfFs.DefaultPath,
             ObjectDirectory = InstallPaths.BpfDirectory(),
+            MaglevTableSize = maglevTableSize,
         };
         config = config with { PinRoot = Path.GetDirectoryName(PinDirectory)!, Node = Path.GetFileName(PinDirectory) };
         _lxc = NodeDatapath.Load(config, ProgramNames.LxcObject, 1, 1);
@@ -46,6 +50,12 @@ public sealed class DatapathUnderTest : IDisposable
     }
 
     public string PinDirectory { get; }
+
+    /// <summary>The service maps of this datapath (one instance, as the agent has).</summary>
+    public ServiceMaps Services => _services ??= new ServiceMaps(_lxc);
+
+    /// <summary>A second, independent view of the same pinned maps: what an agent restart would construct.</summary>
+    public ServiceMaps NewServiceMaps() => new(_lxc);
 
     public BpfMap Map(string name) => _lxc.GetMap(name);
 

@@ -15,12 +15,13 @@ public static class Packet
     public static readonly byte[] GatewayMac = [0x02, 0x00, 0x00, 0x00, 0x00, 0xfe];
 
     /// <summary>A TCP segment with <paramref name="flags"/> (0x02 SYN, 0x10 ACK …) and an optional payload.</summary>
-    public static byte[] TcpPacket(string src, ushort sport, string dst, ushort dport, byte flags = 0x02, int payload = 0, byte ttl = 64)
+    public static byte[] TcpPacket(string src, ushort sport, string dst, ushort dport, byte flags = 0x02, int payload = 0, byte ttl = 64, uint seq = 1000, uint ack = 0)
     {
         var l4 = new byte[20 + payload];
         BinaryPrimitives.WriteUInt16BigEndian(l4, sport);
         BinaryPrimitives.WriteUInt16BigEndian(l4.AsSpan(2), dport);
-        BinaryPrimitives.WriteUInt32BigEndian(l4.AsSpan(4), 1000);
+        BinaryPrimitives.WriteUInt32BigEndian(l4.AsSpan(4), seq);
+        BinaryPrimitives.WriteUInt32BigEndian(l4.AsSpan(8), ack);
         l4[12] = 5 << 4;
         l4[13] = flags;
         BinaryPrimitives.WriteUInt16BigEndian(l4.AsSpan(14), 65535);
@@ -152,6 +153,14 @@ public static class Packet
     public static ushort DestinationPort(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt16BigEndian(frame[(EthernetLength + 22)..]);
 
     public static ushort IcmpId(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt16BigEndian(frame[(EthernetLength + 24)..]);
+
+    public static byte TcpFlags(ReadOnlySpan<byte> frame) => frame[EthernetLength + 20 + 13];
+
+    public static uint TcpSeq(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt32BigEndian(frame[(EthernetLength + 24)..]);
+
+    public static uint TcpAck(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt32BigEndian(frame[(EthernetLength + 28)..]);
+
+    public static int IpTotalLength(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt16BigEndian(frame[(EthernetLength + 2)..]);
 
     public static byte[] DestinationMac(ReadOnlySpan<byte> frame) => frame[..6].ToArray();
 

@@ -60,6 +60,10 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Library, EntryPoint = "bpf_map__set_max_entries")]
     internal static partial int MapSetMaxEntries(nint map, uint maxEntries);
 
+    /// <summary>bpf_map__set_value_size(): returns 0, or -EBUSY once the object is loaded (or a negative errno for a size the map cannot take).</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map__set_value_size")]
+    internal static partial int MapSetValueSize(nint map, uint size);
+
     /// <summary>bpf_map__reuse_fd(): dups <paramref name="fd"/> into the map so load reuses it; returns 0 or a negative errno.</summary>
     [LibraryImport(Library, EntryPoint = "bpf_map__reuse_fd")]
     internal static partial int MapReuseFd(nint map, int fd);
