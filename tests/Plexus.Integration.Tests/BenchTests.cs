@@ -9,8 +9,9 @@ using Plexus.Lab.Topology;
 namespace Plexus.Integration.Tests;
 
 /// <summary>
-/// <c>plexus bench --quick --scenario connrate -o json</c> end to end: it builds a Plexus lab and a baseline, prints the
-/// contract's JSON shape, and leaves no namespace behind. Benchmarks, not tests: no figure is asserted beyond being
+/// <c>plexus bench --quick -o json</c> end to end, for connrate and for propagation + agent: it builds a Plexus lab and a
+/// baseline, prints the contract's JSON shape (null baseline and ratio where the baseline has no counterpart), and
+/// leaves no namespace behind (the propagation pods included). Benchmarks, not tests: no figure is asserted beyond being
 /// a positive number.
 /// </summary>
 [Collection(LabCollection.Name)]
@@ -34,15 +35,71 @@ public sealed partial class BenchTests
             Assert.True((double)result["plexus"]! > 0);
             Assert.True((double)result["baseline"]! > 0);
             Assert.True((double)result["ratio"]! > 0);
-            Assert.Equal(2, names.Count);
-            Assert.DoesNotContain(NetNs.List(), n => names.Any(name => n.StartsWith(LabNames.Prefix(name), StringComparison.Ordinal)));
+            AssertCleanedUp(names);
         }
         finally
         {
-            foreach (var name in names)
+            await LabsDownAsync(names);
+        }
+    }
+
+    [Fact]
+    public async Task Quick_propagation_and_agent_print_their_metrics_and_clean_up()
+    {
+        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--quick", "--scenario", "propagation", "--scenario", "agent", "-o", "json");
+        var names = LabNamesIn(stderr);
+        try
+        {
+            Assert.True(exit == 0, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            var results = JsonNode.Parse(stdout)!["results"]!.AsArray().Select(r => r!.AsObject()).ToList();
+            string[] propagation = ["create to connect p50", "create to connect p99", "create call p50", "call return to connect p50"];
+            Assert.Equal(propagation, results.Where(r => (string)r["scenario"]! == "propagation").Select(r => (string)r["metric"]!));
+            foreach (var result in results.Where(r => (string)r["scenario"]! == "propagation"))
             {
-                await Cli.PlexusAsync("lab", "down", name);
+                // Both sides create pods, so every figure has a baseline and a ratio.
+                Assert.Equal("ms", (string)result["unit"]!);
+                Assert.True((double)result["plexus"]! >= 0);
+                Assert.True((double)result["baseline"]! >= 0);
+                Assert.NotNull(result["ratio"]);
             }
+
+            var agent = results.Where(r => (string)r["scenario"]! == "agent").ToList();
+            string[] agentMetrics =
+            [
+                "n1 rss idle", "n1 rss connrate", "n1 cpu idle", "n1 cpu connrate",
+                "n2 rss idle", "n2 rss connrate", "n2 cpu idle", "n2 cpu connrate", "connrate load",
+            ];
+            Assert.Equal(agentMetrics, agent.Select(r => (string)r["metric"]!));
+            foreach (var result in agent)
+            {
+                // The baseline has no agent: null baseline and ratio, present in the document (the contract's keys).
+                Assert.True(result.ContainsKey("baseline") && result["baseline"] is null, result.ToJsonString());
+                Assert.True(result.ContainsKey("ratio") && result["ratio"] is null, result.ToJsonString());
+                Assert.True((double)result["plexus"]! >= 0);
+                var metric = (string)result["metric"]!;
+                Assert.Equal(metric.Contains("rss", StringComparison.Ordinal) ? "MiB" : metric.Contains("cpu", StringComparison.Ordinal) ? "% core" : "1/s", (string)result["unit"]!);
+            }
+
+            Assert.True(agent.Where(r => ((string)r["metric"]!).Contains("rss", StringComparison.Ordinal)).All(r => (double)r["plexus"]! > 0));
+            AssertCleanedUp(names);
+        }
+        finally
+        {
+            await LabsDownAsync(names);
+        }
+    }
+
+    private static void AssertCleanedUp(List<string> names)
+    {
+        Assert.Equal(2, names.Count);
+        Assert.DoesNotContain(NetNs.List(), n => names.Any(name => n.StartsWith(LabNames.Prefix(name), StringComparison.Ordinal)));
+    }
+
+    private static async Task LabsDownAsync(List<string> names)
+    {
+        foreach (var name in names)
+        {
+            await Cli.PlexusAsync("lab", "down", name);
         }
     }
 

@@ -50,7 +50,7 @@ public static class BaselineBed
             var peer = 1 - i;
             var nodeNs = LabNames.Node(name, cluster.Name, cluster.Nodes[i]);
             var podNs = LabNames.Pod(name, cluster.Name, "bench", Pods[i]);
-            PlumbPod(nodeNs, podNs, PodIp(i));
+            PlumbPod(nodeNs, podNs, PodIp(i), HostVeth);
             await BenchProcess.RunAsync(nodeNs,
             [
                 "ip", "link", "add", Overlay, "mtu", Text(PodMtu), "type", "vxlan", "id", Text(Vni),
@@ -61,7 +61,8 @@ public static class BaselineBed
         }
 
         progress($"baseline {name} is up (kernel VXLAN, static routes, no BPF)");
-        return new BenchBed("baseline", LabNames.Pod(name, cluster.Name, "bench", Pods[0]), LabNames.Pod(name, cluster.Name, "bench", Pods[1]), PodIp(1), PodMtu);
+        return new BenchBed("baseline", LabNames.Pod(name, cluster.Name, "bench", Pods[0]), LabNames.Pod(name, cluster.Name, "bench", Pods[1]), PodIp(1), PodMtu,
+            new BaselinePods(name));
     }
 
     /// <summary>Removes every namespace of baseline <paramref name="name"/>, with whatever runs in them.</summary>
@@ -71,7 +72,12 @@ public static class BaselineBed
 
     private static IPAddress TunnelIp(int node) => IPAddress.Parse($"10.255.0.{node + 1}");
 
-    private static void PlumbPod(string nodeNs, string podNs, IPAddress address)
+    /// <summary>
+    /// Joins pod namespace <paramref name="podNs"/> to node namespace <paramref name="nodeNs"/> as the agent would: a
+    /// veth (<paramref name="hostVeth"/> ↔ eth0), a /32 <paramref name="address"/>, a link-local gateway with a static
+    /// neighbour entry on both ends, and a host route to the pod.
+    /// </summary>
+    internal static void PlumbPod(string nodeNs, string podNs, IPAddress address, string hostVeth)
     {
         var hostMac = RandomMac();
         var podMac = RandomMac();
@@ -80,13 +86,13 @@ public static class BaselineBed
         NetNs.Run(node, () =>
         {
             using var rtnl = new RtNetlink();
-            rtnl.CreateVeth(HostVeth, "eth0", pod, hostMac, podMac, PodMtu);
-            rtnl.SetUp(HostVeth);
+            rtnl.CreateVeth(hostVeth, "eth0", pod, hostMac, podMac, PodMtu);
+            rtnl.SetUp(hostVeth);
             Sysctl.Write("net.ipv4.ip_forward", "1");
             Sysctl.Write("net.ipv4.conf.all.rp_filter", "0");
-            Sysctl.Write($"net.ipv4.conf.{HostVeth}.rp_filter", "0");
-            rtnl.ReplaceRoute(new RouteSpec { Destination = new IPNetwork(address, 32), OutputLink = HostVeth, Scope = RouteScope.Link });
-            rtnl.AddNeighbour(HostVeth, address, podMac);
+            Sysctl.Write($"net.ipv4.conf.{hostVeth}.rp_filter", "0");
+            rtnl.ReplaceRoute(new RouteSpec { Destination = new IPNetwork(address, 32), OutputLink = hostVeth, Scope = RouteScope.Link });
+            rtnl.AddNeighbour(hostVeth, address, podMac);
         });
         NetNs.Run(pod, () =>
         {

@@ -34,7 +34,7 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
             ["metric"] = r.Metric,
             ["unit"] = r.Unit,
             ["plexus"] = BenchResult.Round(r.Plexus),
-            ["baseline"] = BenchResult.Round(r.Baseline),
+            ["baseline"] = r.Baseline is { } baseline ? BenchResult.Round(baseline) : null,
             ["ratio"] = r.Ratio,
         })]),
         ["machine"] = new JsonObject([.. Machine.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
@@ -53,7 +53,7 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
         var table = new Table("SCENARIO", "METRIC", "UNIT", "PLEXUS", "BASELINE", "RATIO");
         foreach (var r in Results)
         {
-            table.Add(r.Scenario, r.Metric, r.Unit, BenchResult.Format(r.Plexus), BenchResult.Format(r.Baseline), r.Ratio.ToString("0.000", CultureInfo.InvariantCulture));
+            table.Add(r.Scenario, r.Metric, r.Unit, BenchResult.Format(r.Plexus), BenchResult.Format(r.Baseline), BenchResult.FormatRatio(r.Ratio));
         }
 
         return table.ToString();
@@ -65,7 +65,7 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# plexus bench {Started:yyyy-MM-dd HH:mm:ss} UTC\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Medians of {Settings.Repetitions} repetitions of {Settings.Duration.TotalSeconds:0} s per figure and side{(Settings.Quick ? " (--quick)" : "")}. ");
-        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies).\n\n");
+        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies); `-` where the baseline has no counterpart.\n\n");
         foreach (var (key, value) in Machine)
         {
             text.Append(CultureInfo.InvariantCulture, $"- {key}: {value}\n");
@@ -74,7 +74,7 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
         text.Append("\n| scenario | metric | unit | plexus | baseline | ratio |\n|---|---|---|---:|---:|---:|\n");
         foreach (var r in Results)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Metric} | {r.Unit} | {BenchResult.Format(r.Plexus)} | {BenchResult.Format(r.Baseline)} | {r.Ratio:0.000} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Metric} | {r.Unit} | {BenchResult.Format(r.Plexus)} | {BenchResult.Format(r.Baseline)} | {BenchResult.FormatRatio(r.Ratio)} |\n");
         }
 
         return text.ToString();

@@ -2,11 +2,19 @@ using System.Globalization;
 
 namespace Plexus.Cli.Bench;
 
-/// <summary>One reported figure: the median of Plexus and of the baseline over the repetitions, and their ratio (Plexus ÷ baseline).</summary>
-public sealed record BenchResult(string Scenario, string Metric, string Unit, double Plexus, double Baseline)
+/// <summary>
+/// One reported figure: the median of Plexus and of the baseline over the repetitions, and their ratio (Plexus ÷
+/// baseline). <see cref="Baseline"/> is null for figures the baseline has no counterpart of (the agent's own usage).
+/// </summary>
+public sealed record BenchResult(string Scenario, string Metric, string Unit, double Plexus, double? Baseline)
 {
-    /// <summary>Plexus ÷ baseline; above 1 is better for rates, worse for latencies. 0 when the baseline is 0.</summary>
-    public double Ratio => Baseline == 0 ? 0 : Math.Round(Plexus / Baseline, 3);
+    /// <summary>Plexus ÷ baseline; above 1 is better for rates, worse for latencies. 0 when the baseline is 0, null without one.</summary>
+    public double? Ratio => Baseline switch
+    {
+        null => null,
+        0 => 0,
+        { } baseline => Math.Round(Plexus / baseline, 3),
+    };
 
     /// <summary>The median of <paramref name="samples"/> (mean of the middle two for an even count).</summary>
     public static double Median(IReadOnlyList<double> samples)
@@ -21,9 +29,28 @@ public sealed record BenchResult(string Scenario, string Metric, string Unit, do
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>
+    /// The nearest-rank <paramref name="percent"/> percentile of <paramref name="samples"/>: the smallest sample that
+    /// at least that share of the samples does not exceed (p99 of 50 samples is the 50th, i.e. the largest).
+    /// </summary>
+    public static double Percentile(IReadOnlyList<double> samples, double percent)
+    {
+        if (samples.Count == 0)
+        {
+            throw new ArgumentException("no samples", nameof(samples));
+        }
+
+        var sorted = samples.Order().ToArray();
+        var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
+    }
+
     /// <summary>A figure rounded for display and JSON: three significant decimals for small values, fewer for large.</summary>
     public static double Round(double value) => Math.Abs(value) >= 100 ? Math.Round(value, 1) : Math.Round(value, 3);
 
-    /// <summary>Formats a figure for the table.</summary>
-    public static string Format(double value) => Round(value).ToString(CultureInfo.InvariantCulture);
+    /// <summary>Formats a figure for the table; <c>-</c> when there is none.</summary>
+    public static string Format(double? value) => value is { } v ? Round(v).ToString(CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>Formats a ratio for the table; <c>-</c> when there is none.</summary>
+    public static string FormatRatio(double? ratio) => ratio is { } r ? r.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 }

@@ -39,19 +39,22 @@ public sealed class BenchRunner(Action<string> progress)
 
     private async Task<IEnumerable<BenchResult>> MeasureAsync(BenchScenario scenario, BenchBed plexus, BenchBed baseline, BenchSettings settings, CancellationToken cancellationToken)
     {
-        var samples = new Dictionary<BenchBed, List<double>[]>
-        {
-            [plexus] = [.. scenario.Metrics.Select(_ => new List<double>())],
-            [baseline] = [.. scenario.Metrics.Select(_ => new List<double>())],
-        };
+        BenchBed[] beds = scenario.HasBaseline ? [plexus, baseline] : [plexus];
+        var samples = beds.ToDictionary(b => b, _ => scenario.Metrics.Select(_ => new List<double>()).ToArray());
         var servers = new List<BenchProcess>();
         try
         {
-            servers.Add(await scenario.StartServerAsync(plexus, cancellationToken).ConfigureAwait(false));
-            servers.Add(await scenario.StartServerAsync(baseline, cancellationToken).ConfigureAwait(false));
+            foreach (var bed in beds)
+            {
+                if (await scenario.StartServerAsync(bed, cancellationToken).ConfigureAwait(false) is { } server)
+                {
+                    servers.Add(server);
+                }
+            }
+
             for (var rep = 1; rep <= settings.Repetitions; rep++)
             {
-                BenchBed[] order = rep % 2 == 1 ? [plexus, baseline] : [baseline, plexus];
+                var order = rep % 2 == 1 ? beds : [.. beds.Reverse()];
                 foreach (var bed in order)
                 {
                     var values = await scenario.MeasureAsync(bed, settings, cancellationToken).ConfigureAwait(false);
@@ -73,8 +76,8 @@ public sealed class BenchRunner(Action<string> progress)
             }
         }
 
-        return scenario.Metrics.Select((m, i) =>
-            new BenchResult(scenario.Name, m.Name, m.Unit, BenchResult.Median(samples[plexus][i]), BenchResult.Median(samples[baseline][i])));
+        return scenario.Metrics.Select((m, i) => new BenchResult(scenario.Name, m.Name, m.Unit, BenchResult.Median(samples[plexus][i]),
+            scenario.HasBaseline ? BenchResult.Median(samples[baseline][i]) : null));
     }
 
     private async Task CleanUpAsync(string labName, string baselineName)

@@ -48,7 +48,8 @@ public static class PlexusBed
                 throw new BenchException($"lab {name}: pod bench/server has no address");
             }
 
-            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns));
+            var serverNode = lab.Nodes.Single(n => n.Name == server.Node);
+            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns), new PlexusPods(lab, serverNode), lab);
         }
         finally
         {

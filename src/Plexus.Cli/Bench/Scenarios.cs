@@ -8,11 +8,14 @@ namespace Plexus.Cli.Bench;
 /// <summary>A figure a scenario reports.</summary>
 public sealed record BenchMetric(string Name, string Unit);
 
-/// <summary>A scenario: a server started once per side, and a client run once per repetition that yields one value per metric.</summary>
+/// <summary>
+/// A scenario: a server started once per side (if it needs one), and a client run once per repetition that yields one
+/// value per metric. A scenario without <see cref="HasBaseline"/> measures the Plexus side only.
+/// </summary>
 public abstract class BenchScenario
 {
     /// <summary>The scenario names, in the order they run.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate"];
+    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate", "propagation", "agent"];
 
     /// <summary>The name used by <c>--scenario</c> and in the report.</summary>
     public abstract string Name { get; }
@@ -26,11 +29,16 @@ public abstract class BenchScenario
         "throughput" => new ThroughputScenario(),
         "latency" => new LatencyScenario(),
         "connrate" => new ConnRateScenario(),
+        "propagation" => new PropagationScenario(),
+        "agent" => new AgentScenario(),
         _ => throw new ArgumentException($"unknown scenario {name}", nameof(name)),
     };
 
-    /// <summary>Starts the server side in <paramref name="bed"/>'s server pod.</summary>
-    public abstract Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken);
+    /// <summary>Whether the baseline has a counterpart of these figures; without one only the Plexus side is measured.</summary>
+    public virtual bool HasBaseline => true;
+
+    /// <summary>Starts the server side in <paramref name="bed"/>'s server pod; null when the scenario needs none.</summary>
+    public abstract Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken);
 
     /// <summary>Runs the client once from <paramref name="bed"/>'s client pod.</summary>
     public abstract Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken);
@@ -51,8 +59,8 @@ public sealed class ThroughputScenario : BenchScenario
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp 1 stream", "Gbit/s"), new("tcp 4 streams", "Gbit/s")];
 
     /// <inheritdoc/>
-    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
-        BenchProcess.StartServerAsync(bed.ServerNetns, ["iperf3", "-s", "-p", $"{Port}"], Port, cancellationToken);
+    public override async Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        await BenchProcess.StartServerAsync(bed.ServerNetns, ["iperf3", "-s", "-p", $"{Port}"], Port, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken) =>
@@ -92,8 +100,8 @@ public sealed partial class LatencyScenario : BenchScenario
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp rtt p50", "us"), new("tcp rtt p99", "us"), new("tcp transactions", "1/s")];
 
     /// <inheritdoc/>
-    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
-        BenchProcess.StartServerAsync(bed.ServerNetns, ["sockperf", "server", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}"], Port, cancellationToken);
+    public override async Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        await BenchProcess.StartServerAsync(bed.ServerNetns, ["sockperf", "server", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}"], Port, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
@@ -144,9 +152,9 @@ public sealed class ConnRateScenario : BenchScenario
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp connections", "1/s")];
 
     /// <inheritdoc/>
-    public override Task<BenchProcess> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
-        BenchProcess.StartServerAsync(bed.ServerNetns,
-            [Plexus(), "bench", "connrate-server", "--port", $"{Port}", "--lifetime", Seconds(ServerLifetime)], Port, cancellationToken);
+    public override async Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
+        await BenchProcess.StartServerAsync(bed.ServerNetns,
+            [Plexus(), "bench", "connrate-server", "--port", $"{Port}", "--lifetime", Seconds(ServerLifetime)], Port, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)

@@ -78,6 +78,14 @@ public sealed class AgentClient : IDisposable
         return new EndpointResult(code, null, error ?? (text.Length > 0 ? text : response.ReasonPhrase));
     }
 
+    /// <summary>DELETE /v1/endpoints/{ns}/{pod}: removes the pod's endpoint; returns the HTTP status (200 removed, 404 none).</summary>
+    public async Task<int> DeleteEndpointAsync(string ns, string pod, CancellationToken cancellationToken = default)
+    {
+        var path = $"v1/endpoints/{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(pod)}";
+        using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return (int)response.StatusCode;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 }

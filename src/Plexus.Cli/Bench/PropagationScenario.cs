@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Plexus.Interop.Namespaces;
+
+namespace Plexus.Cli.Bench;
+
+/// <summary>
+/// Pod created on the server's node → first TCP connect+reply from the client pod on the other node. Each repetition
+/// creates its pods one after the other (50, <c>--quick</c> 15): the clock starts before the pod's namespace is made,
+/// a listener opens inside it, <see cref="BenchPods.PlumbAsync"/> connects it (the agent API on the Plexus side, static
+/// plumbing on the baseline), and the client polls until a connection gets the pod's reply. The pods are removed at the
+/// end of the repetition, also when it fails. Figures: p50 and p99 of create→connect, p50 of the create call alone, and
+/// p50 of what follows it (the client node learning the pod, within the 10 ms resolution of the polling).
+/// </summary>
+public sealed class PropagationScenario : BenchScenario
+{
+    private const int Port = 7100;
+    private const int FullPods = 50;
+    private const int QuickPods = 15;
+
+    // A new attempt every 10 ms, each given 50 ms: a SYN the datapath drops is never retransmitted in time (1 s), so
+    // the resolution is the attempt interval, and at most five attempts are in flight.
+    private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(30);
+    private int _created;
+
+    /// <inheritdoc/>
+    public override string Name => "propagation";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<BenchMetric> Metrics { get; } =
+        [new("create to connect p50", "ms"), new("create to connect p99", "ms"), new("create call p50", "ms"), new("call return to connect p50", "ms")];
+
+    /// <summary>How many pods a repetition creates.</summary>
+    public static int PodsPerRepetition(BenchSettings settings) => settings.Quick ? QuickPods : FullPods;
+
+    /// <inheritdoc/>
+    public override Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) => Task.FromResult<BenchProcess?>(null);
+
+    /// <inheritdoc/>
+    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        var connected = new List<double>();
+        var plumbed = new List<double>();
+        var afterCall = new List<double>();
+        try
+        {
+            using var client = NetNs.Open(bed.ClientNetns);
+            for (var i = 0; i < PodsPerRepetition(settings); i++)
+            {
+                var pod = $"prop-{(++_created).ToString(CultureInfo.InvariantCulture)}";
+                created.Add(pod);
+                var (plumb, connect) = await MeasurePodAsync(bed, client, pod, cancellationToken).ConfigureAwait(false);
+                plumbed.Add(plumb.TotalMilliseconds);
+                connected.Add(connect.TotalMilliseconds);
+                afterCall.Add((connect - plumb).TotalMilliseconds);
+            }
+        }
+        catch when (!cancellationToken.IsCancellationRequested)
+        {
+            // Best effort before the failure propagates; on Ctrl-C the side's teardown removes the pods instead.
+            await RemoveAsync(bed, created).ConfigureAwait(false);
+            throw;
+        }
+
+        if (await RemoveAsync(bed, created).ConfigureAwait(false) is [var first, ..] failures)
+        {
+            throw new BenchException($"{bed.Name}: {failures.Count.ToString(CultureInfo.InvariantCulture)} of {created.Count.ToString(CultureInfo.InvariantCulture)} pods could not be removed; first: {first}");
+        }
+
+        return [BenchResult.Percentile(connected, 50), BenchResult.Percentile(connected, 99), BenchResult.Percentile(plumbed, 50), BenchResult.Percentile(afterCall, 50)];
+    }
+
+    private static async Task<(TimeSpan Plumbed, TimeSpan Connected)> MeasurePodAsync(BenchBed bed, NetNsHandle client, string pod, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var netns = bed.Pods.Netns(pod);
+        NetNs.Create(netns);
+        using var listener = PodListener.Open(netns, Port, Encoding.ASCII.GetBytes($"bench/{pod}"));
+        var address = await bed.Pods.PlumbAsync(pod, Port, cancellationToken).ConfigureAwait(false);
+        var plumbed = clock.Elapsed;
+        var target = new IPEndPoint(address, Port);
+        if (!await FirstReplyAsync(client, target, clock, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BenchException($"{bed.Name}: pod bench/{pod} ({address}) did not answer the client within {ReachTimeout.TotalSeconds:0} s of its creation");
+        }
+
+        return (plumbed, clock.Elapsed);
+    }
+
+    // Starts an attempt every AttemptInterval until one gets the reply or ReachTimeout passes; waits for the
+    // attempts still in flight before returning, so no socket outlives the measurement.
+    private static async Task<bool> FirstReplyAsync(NetNsHandle client, IPEndPoint target, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new List<Task<bool>>();
+        try
+        {
+            while (clock.Elapsed < ReachTimeout)
+            {
+                inFlight.Add(AttemptAsync(client, target, stop.Token));
+                var tick = Task.Delay(AttemptInterval, cancellationToken);
+                while (true)
+                {
+                    var done = await Task.WhenAny([tick, .. inFlight]).ConfigureAwait(false);
+                    if (done == tick)
+                    {
+                        await tick.ConfigureAwait(false); // throws when cancelled
+                        break;
+                    }
+
+                    var attempt = (Task<bool>)done;
+                    inFlight.Remove(attempt);
+                    if (await attempt.ConfigureAwait(false))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+    }
+
+    // One connection from the client pod: connect, read the pod's reply. False on refusal, unreachability or timeout.
+    private static async Task<bool> AttemptAsync(NetNsHandle client, IPEndPoint target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var socket = await NetNs.RunAsync(client, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, cancellationToken)
+                .ConfigureAwait(false);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(AttemptTimeout);
+            await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
+            var buffer = new byte[64];
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false) > 0;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // Removes the repetition's pods within RemoveTimeout; returns what failed (the side's teardown removes those).
+    private static async Task<List<string>> RemoveAsync(BenchBed bed, IReadOnlyList<string> pods)
+    {
+        using var limit = new CancellationTokenSource(RemoveTimeout);
+        var failures = new List<string>();
+        foreach (var pod in pods)
+        {
+            try
+            {
+                await bed.Pods.RemoveAsync(pod, limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is BenchException or OperationCanceledException or NamespaceException)
+            {
+                failures.Add($"{pod}: {(limit.IsCancellationRequested ? $"not removed within {RemoveTimeout.TotalSeconds:0} s" : e.Message)}");
+            }
+        }
+
+        return failures;
+    }
+}
