@@ -31,13 +31,21 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		return forward_error(skb, &pkt, DROP_INVALID_SIP, ID_UNKNOWN, ID_UNKNOWN);
 	__u32 src_id = src->identity;
 
-	/* A backend answering a service connection: the source becomes the frontend again (and hairpin is undone). */
-	int rev = lb_reverse(skb, &pkt, &reason);
-	if (reason)
-		return forward_error(skb, &pkt, reason, src_id, ID_UNKNOWN);
+	/* One conntrack lookup first: most packets belong to a known connection and need nothing else from it. */
+	struct ct_service_info found = {};
+	int ct = ct_lookup(&pkt, &found);
 
+	/* A backend answering a service connection: the source becomes the frontend again (and hairpin is undone). */
+	int rev = lb_is_service_reply(ct, &found);
+	if (rev) {
+		reason = lb_reverse_nat(skb, &pkt, &found);
+		if (reason)
+			return forward_error(skb, &pkt, reason, src_id, ID_UNKNOWN);
+	}
+
+	/* Only a packet of no known connection can be addressed to a frontend (translated ones are tracked translated). */
 	struct ct_service_info svc_ct = {};
-	struct lb_service *svc = rev ? 0 : lb_lookup_service(&pkt, 0);
+	struct lb_service *svc = ct == CT_NEW ? lb_lookup_service(&pkt, 0) : 0;
 	if (svc) {
 		struct lb_selection sel = {};
 		reason = lb_select(&pkt, svc, src_id, &sel);
@@ -51,6 +59,8 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		if (reason)
 			return forward_error(skb, &pkt, reason, src_id, ID_UNKNOWN);
 		svc_ct = sel.ct;
+		/* The translated tuple is the connection's own entry: established unless this opens it. */
+		ct = ct_lookup(&pkt, &found);
 	}
 
 	struct endpoint_info *dst = lookup_endpoint(&pkt.daddr);
@@ -80,12 +90,12 @@ int plx_from_endpoint(struct __sk_buff *skb)
 			return forward_error(skb, &pkt, reason, src_id, dst_id);
 	}
 
-	int created = 1;
-	int ct = rev ? CT_REPLY : ct_lookup_create_svc(&pkt, src_id, &svc_ct, &created);
-	if (!created)
-		return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
-	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
-		emit(skb, &pkt, EVENT_TRACE, 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel);
+	if (ct == CT_NEW) {
+		if (!ct_create(&pkt, src_id, &svc_ct))
+			return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
+		if (CONFIG_TRACE_NEW_FLOWS)
+			emit(skb, &pkt, EVENT_TRACE, 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel);
+	}
 
 	if (obs == TRACE_TO_STACK) {
 		count(0, DIR_EGRESS, skb->len);

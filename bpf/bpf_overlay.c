@@ -19,9 +19,13 @@ int plx_from_overlay(struct __sk_buff *skb)
 		return drop(skb, &pkt, DROP_UNSUPPORTED_L3, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
 
 	/* A backend's reply to a client of this node: back to the frontend first (the identity checks follow). */
-	int rev = lb_reverse(skb, &pkt, &reason);
-	if (reason)
-		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+	struct ct_service_info found = {};
+	int ct = ct_lookup(&pkt, &found);
+	if (lb_is_service_reply(ct, &found)) {
+		reason = lb_reverse_nat(skb, &pkt, &found);
+		if (reason)
+			return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, ID_UNKNOWN, ID_UNKNOWN);
+	}
 
 	struct bpf_tunnel_key key = {};
 	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) < 0)
@@ -46,13 +50,14 @@ int plx_from_overlay(struct __sk_buff *skb)
 	if (reason)
 		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
 
-	int created = 1;
-	int ct = rev ? CT_REPLY : ct_lookup_create(&pkt, src_id, &created);
-	if (!created)
-		return drop(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
-	if (ct == CT_NEW && CONFIG_TRACE_NEW_FLOWS)
-		emit(skb, &pkt, EVENT_TRACE, 0, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity, 0,
-		     bpf_htonl(key.remote_ipv4));
+	if (ct == CT_NEW) {
+		struct ct_service_info none = {};
+		if (!ct_create(&pkt, src_id, &none))
+			return drop(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
+		if (CONFIG_TRACE_NEW_FLOWS)
+			emit(skb, &pkt, EVENT_TRACE, 0, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity, 0,
+			     bpf_htonl(key.remote_ipv4));
+	}
 	count(0, DIR_INGRESS, skb->len);
 	return redirect_to_endpoint(skb, dst);
 }

@@ -110,6 +110,51 @@ static __always_inline int ct_lookup_create_svc(const struct packet *pkt, __u32 
 	return CT_NEW;
 }
 
+/*
+ * Looks the packet up without creating anything: CT_ESTABLISHED (same direction as the opener) or CT_REPLY, with the
+ * entry recorded and its service information copied to *found; CT_NEW when neither direction has a live entry.
+ * One lookup for packets in the opener's direction, two for replies: the hot path of every program.
+ */
+static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service_info *found)
+{
+	struct flow_tuple t;
+	__u32 now = now_seconds();
+
+	ct_tuple(pkt, &t, 0);
+	struct ct_entry *e = bpf_map_lookup_elem(&plx_conntrack, &t);
+	int state = CT_ESTABLISHED;
+	if (!e || e->lifetime < now) {
+		ct_tuple(pkt, &t, 1);
+		e = bpf_map_lookup_elem(&plx_conntrack, &t);
+		if (!e || e->lifetime < now)
+			return CT_NEW;
+		state = CT_REPLY;
+	}
+	ct_touch(e, pkt, now, state == CT_REPLY);
+	found->backend_id = e->backend_id;
+	found->rev_nat = e->rev_nat;
+	found->flags = e->flags;
+	return state;
+}
+
+/* Records a new connection opened by `pkt` (with `svc` when it was opened through a service); 0 when the map refused it. */
+static __always_inline int ct_create(const struct packet *pkt, __u32 src_identity, const struct ct_service_info *svc)
+{
+	struct flow_tuple t;
+	ct_tuple(pkt, &t, 0);
+	struct ct_entry entry = {
+		.packets = 1,
+		.bytes = pkt->len,
+		.lifetime = now_seconds() + ct_lifetime(pkt, pkt->tcp_flags),
+		.src_identity = src_identity,
+		.tcp_flags = pkt->tcp_flags,
+		.rev_nat = svc->rev_nat,
+		.flags = svc->flags,
+		.backend_id = svc->backend_id,
+	};
+	return bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) == 0;
+}
+
 static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_identity, int *created_ok)
 {
 	struct ct_service_info none = {};

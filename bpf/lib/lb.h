@@ -197,6 +197,8 @@ static __always_inline int lb_dnat(struct __sk_buff *skb, struct packet *pkt, st
  * entry, undoes the hairpin SNAT, and rewrites the source back to the frontend. Returns 1 when the packet was such a
  * reply (then *reason is 0 or why the rewrite failed), 0 otherwise.
  */
+static __always_inline int lb_reverse_nat(struct __sk_buff *skb, struct packet *pkt, const struct ct_service_info *ct);
+
 static __always_inline int lb_reverse(struct __sk_buff *skb, struct packet *pkt, int *reason)
 {
 	*reason = 0;
@@ -208,23 +210,40 @@ static __always_inline int lb_reverse(struct __sk_buff *skb, struct packet *pkt,
 	__u32 now = now_seconds();
 	if (!e || e->lifetime < now || !(e->flags & CT_F_SERVICE) || !e->rev_nat)
 		return 0;
-	__u32 key = e->rev_nat;
-	__u8 flags = e->flags;
+	struct ct_service_info info = { .backend_id = e->backend_id, .rev_nat = e->rev_nat, .flags = e->flags };
 	ct_touch(e, pkt, now, 1);
+	*reason = lb_reverse_nat(skb, pkt, &info);
+	return 1;
+}
+
+/* Whether a conntrack hit in the reply direction belongs to a service connection (and needs lb_reverse_nat). */
+static __always_inline int lb_is_service_reply(int ct, const struct ct_service_info *found)
+{
+	return ct == CT_REPLY && (found->flags & CT_F_SERVICE) && found->rev_nat;
+}
+
+/*
+ * Rewrites a reply of a service connection, described by its conntrack entry, back to the frontend (and undoes the
+ * hairpin SNAT). Returns 0 or a drop reason; a service that is gone leaves the reply as it is.
+ */
+static __always_inline int lb_reverse_nat(struct __sk_buff *skb, struct packet *pkt, const struct ct_service_info *ct)
+{
+	__u32 key = ct->rev_nat;
 	struct lb_revnat *rn = bpf_map_lookup_elem(&plx_lb_revnat, &key);
 	if (!rn)
-		return 0; /* the service is gone: the reply passes as it is */
+		return 0;
 	__be32 addr = rn->addr.v4 ? rn->addr.v4 : CONFIG_NODE_IP;
 	__be16 port = rn->port;
-	if (flags & CT_F_HAIRPIN) {
-		*reason = rewrite_addr(skb, pkt, 0, pkt->saddr.v4);
-		if (*reason)
-			return 1;
+	int reason;
+	if (ct->flags & CT_F_HAIRPIN) {
+		reason = rewrite_addr(skb, pkt, 0, pkt->saddr.v4);
+		if (reason)
+			return reason;
 	}
-	*reason = rewrite_addr(skb, pkt, 1, addr);
-	if (!*reason && port != pkt->sport)
-		*reason = rewrite_port(skb, pkt, 1, port);
-	return 1;
+	reason = rewrite_addr(skb, pkt, 1, addr);
+	if (!reason && port != pkt->sport)
+		reason = rewrite_port(skb, pkt, 1, port);
+	return reason;
 }
 
 static __always_inline __u16 csum_fold32(__s64 sum)
