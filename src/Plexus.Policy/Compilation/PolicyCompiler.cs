@@ -170,7 +170,7 @@ public sealed class PolicyCompiler
             .Select(d => (d.Protocol, d.Port))
             .Distinct();
 
-    private static void Add(Dictionary<PolicyKey, (EntryVerdict Verdict, HashSet<string> Sources)> entries, PolicyKey key, CompiledSection section)
+    internal static void Add(Dictionary<PolicyKey, (EntryVerdict Verdict, HashSet<string> Sources)> entries, PolicyKey key, CompiledSection section)
     {
         if (!entries.TryGetValue(key, out var entry))
         {
@@ -189,7 +189,7 @@ public sealed class PolicyCompiler
         }
     }
 
-    private static List<PolicyEntry> Finish(Dictionary<PolicyKey, (EntryVerdict Verdict, HashSet<string> Sources)> entries)
+    internal static List<PolicyEntry> Finish(Dictionary<PolicyKey, (EntryVerdict Verdict, HashSet<string> Sources)> entries)
     {
         var denies = new Dictionary<(PolicyDirection, uint), List<PolicyKey>>();
         foreach (var (key, entry) in entries)
