@@ -291,7 +291,9 @@ public sealed class PolicyRepository
                 : null;
         }
 
+        var namedPortsChanged = changed.Any(c => c.Value?.Identity.NamedPorts.Count > 0 || _cache.Find(c.Key)?.Identity.NamedPorts.Count > 0);
         var changedSelectors = _cache.Update(changed);
+        _pendingIdentities.Clear();
         foreach (var endpoint in _endpoints.Values)
         {
             if (changed.ContainsKey(endpoint.Identity))
@@ -300,10 +302,14 @@ public sealed class PolicyRepository
             }
         }
 
+        if (changedSelectors.Count == 0 && !namedPortsChanged)
+        {
+            return;
+        }
+
         var affected = _policies.Values.SelectMany(p => p.Rules)
-            .Where(r => r.HasEgressNamedPorts || r.Sections.Any(s => s.Selectors.Any(sel => changedSelectors.Contains(sel.Key))))
+            .Where(r => (namedPortsChanged && r.HasEgressNamedPorts) || r.SelectorKeys.Overlaps(changedSelectors))
             .ToList();
-        _pendingIdentities.Clear();
         MarkSelected(affected);
     }
 

@@ -13,7 +13,20 @@ internal sealed class CompiledRule
     /// <summary>Selecting an endpoint makes its egress default-deny.</summary>
     public bool IsolatesEgress { get; init; }
 
-    public required IReadOnlyList<CompiledSection> Sections { get; init; }
+    public required IReadOnlyList<CompiledSection> Sections
+    {
+        get;
+        init
+        {
+            field = value;
+            HasEgressNamedPorts = value.Any(s => s.Direction == PolicyDirection.Egress && s.HasNamedPorts);
+            SelectorKeys = value.SelectMany(s => s.Selectors).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        }
+    }
 
-    public bool HasEgressNamedPorts => Sections.Any(s => s.Direction == PolicyDirection.Egress && s.HasNamedPorts);
+    /// <summary>Some egress section names a port, which resolves against each peer identity's ports.</summary>
+    public bool HasEgressNamedPorts { get; private init; }
+
+    /// <summary>Keys of every peer selector of the rule.</summary>
+    public IReadOnlySet<string> SelectorKeys { get; private init; } = new HashSet<string>();
 }

@@ -38,14 +38,30 @@ internal sealed class CidrPeerSelector : PeerSelector
             return Array.Exists(_prefixes, p => p.PrefixLength == 0);
         }
 
-        var addresses = view.Addresses;
-        if (addresses.Count == 0)
+        var addresses = view.HostPrefixes;
+        if (addresses.Length == 0)
         {
             return false;
         }
 
-        return _anyAddress
-            ? addresses.Any(a => Array.Exists(_prefixes, p => p.Contains(a)))
-            : addresses.All(a => Array.Exists(_prefixes, p => p.Contains(a)));
+        foreach (var address in addresses)
+        {
+            var inside = false;
+            foreach (var prefix in _prefixes)
+            {
+                if (prefix.Contains(address))
+                {
+                    inside = true;
+                    break;
+                }
+            }
+
+            if (inside == _anyAddress)
+            {
+                return inside;
+            }
+        }
+
+        return !_anyAddress;
     }
 }

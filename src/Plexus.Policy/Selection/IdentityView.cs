@@ -35,6 +35,9 @@ internal sealed class IdentityView
 
     public IReadOnlyList<IPAddress> Addresses => Identity.Addresses;
 
+    /// <summary>The addresses as host prefixes, converted once for fast containment checks.</summary>
+    public Cidr[] HostPrefixes { get; private init; } = [];
+
     /// <summary>(name, value) pairs, for the label index.</summary>
     public IEnumerable<string> IndexKeys => _byName.SelectMany(p => p.Value.Select(v => IndexKey(p.Key, v.Value)));
 
@@ -42,7 +45,7 @@ internal sealed class IdentityView
 
     public static IdentityView Create(PolicyIdentity identity, Func<string, PolicyNamespace?> namespaces, Cidr? cidr = null)
     {
-        var view = new IdentityView(identity, cidr);
+        var view = new IdentityView(identity, cidr) { HostPrefixes = identity.Addresses.Select(Plexus.Model.Cidr.FromAddress).ToArray() };
         string? ns = null;
         foreach (var label in identity.Labels.Labels)
         {
