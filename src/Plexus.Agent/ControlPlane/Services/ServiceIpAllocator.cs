@@ -137,6 +137,23 @@ public sealed partial class ServiceIpAllocator
 
     /// <summary>The addresses of this kind held in the cluster, in key order.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    /// <summary>
+    /// Releases what <paramref name="owner"/> holds, cheaply when it holds nothing (no owner index, nothing in a recent
+    /// view): for the "drop what the spec no longer asks for" check made on every Service at every change.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<int> ReleaseIfHeldAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (await _store.GetAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), cancellationToken).ConfigureAwait(false) is null
+            && !(await _claims.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner && r.Record.Kind == _kindName))
+        {
+            return 0;
+        }
+
+        return await ReleaseAsync(owner, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<ServiceAllocationRecord>> ListAsync(CancellationToken cancellationToken = default) =>
         (await ServiceClaims.ListAsync(_store, StoreKeys.ServiceIpsPrefix(_cluster), cancellationToken).ConfigureAwait(false))
             .Select(r => r.Record)
