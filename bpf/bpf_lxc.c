@@ -6,6 +6,7 @@
  * with the source identity as VNI, up the node's stack (node addresses), or out to the world masqueraded as the node.
  */
 #include "lib/lb.h"
+#include "lib/policy.h"
 
 static __always_inline int forward_error(struct __sk_buff *skb, const struct packet *pkt, int reason, __u32 src_id, __u32 dst_id)
 {
@@ -91,10 +92,24 @@ int plx_from_endpoint(struct __sk_buff *skb)
 	}
 
 	if (ct == CT_NEW) {
+		/* Policy decides only what opens a connection: the source's egress (after service translation), then the
+		 * ingress of a local destination. Everything later in the connection passes through conntrack. */
+		struct policy_verdict pv = {};
+		reason = policy_check(src->endpoint_id, DIR_EGRESS, dst_id, &pkt, &pv);
+		if (reason)
+			return policy_drop(skb, &pkt, &pv, TRACE_FROM_ENDPOINT, DIR_EGRESS, src_id, dst_id);
+		if (dst) {
+			struct policy_verdict in = {};
+			reason = policy_check(dst->endpoint_id, DIR_INGRESS, src_id, &pkt, &in);
+			if (reason)
+				return policy_drop(skb, &pkt, &in, TRACE_TO_ENDPOINT, DIR_INGRESS, src_id, dst_id);
+			policy_merge(&pv, &in);
+		}
 		if (!ct_create(&pkt, src_id, &svc_ct))
 			return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
-		if (CONFIG_TRACE_NEW_FLOWS)
-			emit(skb, &pkt, EVENT_TRACE, 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel);
+		if (CONFIG_TRACE_NEW_FLOWS || pv.audit)
+			emit_verdict(skb, &pkt, EVENT_TRACE, pv.audit ? pv.reason : 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel,
+				     pv.rule_id, pv.audit ? VERDICT_AUDIT : 0);
 	}
 
 	if (obs == TRACE_TO_STACK) {

@@ -7,6 +7,7 @@
  * remote pod): sets the tunnel key from the ipcache. Packets redirected by from-endpoint already carry one.
  */
 #include "lib/lb.h"
+#include "lib/policy.h"
 
 SEC("tc")
 int plx_from_overlay(struct __sk_buff *skb)
@@ -51,12 +52,17 @@ int plx_from_overlay(struct __sk_buff *skb)
 		return drop(skb, &pkt, reason, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
 
 	if (ct == CT_NEW) {
+		/* The destination's ingress policy, against the identity the sender put in the VNI. */
+		struct policy_verdict pv = {};
+		reason = policy_check(dst->endpoint_id, DIR_INGRESS, src_id, &pkt, &pv);
+		if (reason)
+			return policy_drop(skb, &pkt, &pv, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
 		struct ct_service_info none = {};
 		if (!ct_create(&pkt, src_id, &none))
 			return drop(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity);
-		if (CONFIG_TRACE_NEW_FLOWS)
-			emit(skb, &pkt, EVENT_TRACE, 0, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id, dst->identity, 0,
-			     bpf_htonl(key.remote_ipv4));
+		if (CONFIG_TRACE_NEW_FLOWS || pv.audit)
+			emit_verdict(skb, &pkt, EVENT_TRACE, pv.audit ? pv.reason : 0, TRACE_FROM_OVERLAY, DIR_INGRESS, src_id,
+				     dst->identity, 0, bpf_htonl(key.remote_ipv4), pv.rule_id, pv.audit ? VERDICT_AUDIT : 0);
 	}
 	count(0, DIR_INGRESS, skb->len);
 	return redirect_to_endpoint(skb, dst);

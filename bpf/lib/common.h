@@ -50,6 +50,7 @@ struct icmphdr {
 #define DROP_FIB_LOOKUP_FAILED 169
 #define DROP_INVALID_IDENTITY 171
 #define DROP_UNKNOWN_SENDER 172
+#define DROP_POLICY_DENY 181 /* an explicit deny rule */
 #define DROP_TTL_EXCEEDED 196
 
 /* Observation points (Hubble trace points). */
@@ -76,6 +77,9 @@ struct icmphdr {
 /* Event types (Cilium monitor numbering). */
 #define EVENT_DROP 1
 #define EVENT_TRACE 4
+
+/* Flow verdicts carried in events when the type alone does not say it. */
+#define VERDICT_AUDIT 4
 
 /* Address families as stored in keys. */
 #define FAMILY_IPV4 4

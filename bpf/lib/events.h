@@ -18,8 +18,10 @@ static __always_inline void count(__u8 reason, __u8 dir, __u32 bytes)
 	}
 }
 
-static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
-				 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint)
+/* An event with the policy's part: the rule that decided (0: none) and the verdict when the type does not imply it. */
+static __always_inline void emit_verdict(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
+					 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint,
+					 __u32 rule_id, __u8 verdict)
 {
 	struct flow_event ev = {
 		.time_ns = bpf_ktime_get_ns(),
@@ -40,6 +42,8 @@ static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt
 		.sport = pkt->sport,
 		.dport = pkt->dport,
 		.len = pkt->len,
+		.rule_id = rule_id,
+		.verdict = verdict,
 	};
 	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), 0) < 0) {
 		__u32 zero = 0;
@@ -47,6 +51,12 @@ static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt
 		if (lost)
 			(*lost)++;
 	}
+}
+
+static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
+				 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint)
+{
+	emit_verdict(skb, pkt, type, reason, obs, dir, src_id, dst_id, is_reply, tunnel_endpoint, 0, 0);
 }
 
 /* Counts and reports a drop; returns TC_ACT_SHOT. */

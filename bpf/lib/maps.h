@@ -175,6 +175,49 @@ struct flow_event {
 	__u16 sport;
 	__u16 dport;
 	__u32 len;
+	__u32 rule_id;          /* policy entry that decided a new connection (plx_policy value), 0 = none */
+	__u8 verdict;           /* 0: implied by type; VERDICT_AUDIT: a policy drop forwarded in audit mode */
+	__u8 pad2[3];
+};
+
+/*
+ * Policy (bpf/lib/policy.h, docs/policy.md). One LPM trie serves every endpoint: endpoint, direction and peer
+ * identity are always fully specified (56 bits), then the protocol (8 bits, or nothing for "any protocol"), then
+ * 0-16 bits of the destination port (network order; ICMP: the type). Identity 0 is the wildcard peer.
+ */
+#define POLICY_PREFIX_FIXED 56
+#define POLICY_PREFIX_FULL 80
+
+struct policy_key {
+	__u32 prefixlen;
+	__u32 identity;
+	__u16 endpoint_id;
+	__u8 direction;    /* DIR_INGRESS / DIR_EGRESS */
+	__u8 protocol;
+	__u16 dport;       /* network order */
+	__u16 pad;
+};
+
+#define POLICY_ALLOW 1
+#define POLICY_DENY 2
+
+struct policy_entry {
+	__u8 verdict;      /* POLICY_ALLOW / POLICY_DENY */
+	__u8 pad;
+	__u16 proxy_port;  /* L7 proxy port, host order (0: none; L7 comes later) */
+	__u32 rule_id;     /* which rules produced the entry: the agent maps it back to their names */
+};
+
+/* policy_state.ingress / .egress */
+#define POLICY_F_ENFORCED 1  /* default deny: no matching allow = drop 133 */
+#define POLICY_F_AUDIT 2     /* drops are reported with VERDICT_AUDIT and forwarded */
+#define POLICY_F_ENTRIES 4   /* the direction has entries: without them and ENFORCED there is nothing to look up */
+
+/* policy state: endpoint id -> per-direction flags. No entry = no policy at all (allow-all, nothing to look up). */
+struct policy_state {
+	__u8 ingress;
+	__u8 egress;
+	__u16 pad;
 };
 
 /* A ring buffer declares no value type: this anchor keeps struct flow_event in the BTF, where the C# mirror's
@@ -291,5 +334,26 @@ struct {
 	__uint(max_entries, 65536);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } plx_lb_affinity SEC(".maps");
+
+/*
+ * Policy entries of every local endpoint. Cilium sizes 16,384 entries per endpoint; one shared trie of 64k entries
+ * suits a lab node (PolicyMaps reports a full map per endpoint, never half-programs one).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct policy_key);
+	__type(value, struct policy_entry);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct policy_state);
+	__uint(max_entries, 65536);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_policy_state SEC(".maps");
 
 #endif

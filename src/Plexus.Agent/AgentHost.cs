@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Plexus.Agent.Api;
 using Plexus.Agent.Configuration;
 using Plexus.Agent.ControlPlane.Identity;
+using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Datapath;
 using Plexus.Agent.Endpoints;
@@ -45,6 +46,7 @@ public static partial class AgentHost
             sp.GetRequiredService<IStore>(), config.Node, config.ClusterId, sp.GetRequiredService<ILogger<IdentityAllocator>>()));
         builder.Services.AddSingleton<EndpointManager>();
         builder.Services.AddSingleton<ServiceController>();
+        builder.Services.AddSingleton<PolicyController>();
         builder.Services.AddSingleton<DatapathController>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatapathController>());
 

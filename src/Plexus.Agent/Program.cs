@@ -19,12 +19,13 @@ var gcGraceOption = new Option<string?>("--identity-gc-grace") { Description = "
 var serviceCidrOption = new Option<string?>("--service-cidr") { Description = "Service CIDR(s) cluster IPs come from, comma-separated (default 10.96.0.0/12)" };
 var lbPoolOption = new Option<string?>("--lb-pool") { Description = "Load-balancer address pool(s), comma-separated CIDRs (default: none; LoadBalancer Services stay pending)" };
 var maglevOption = new Option<int?>("--maglev-table-size") { Description = "Maglev table size per service: a prime 251-131071 (default 16381)" };
+var auditOption = new Option<bool?>("--policy-audit-mode") { Description = "Policy audit mode: policy drops are reported as AUDIT and forwarded" };
 var pinOption = new Option<string?>("--bpf-pin-dir") { Description = "bpffs directory for this node's maps (default /sys/fs/bpf/plexus/<cluster>-<node>)" };
 
 var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
 {
     configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
-    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption,
+    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption, auditOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -68,6 +69,7 @@ var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentCon
     ServiceCidr = parsed.GetValue(serviceCidrOption),
     LoadBalancerPool = parsed.GetValue(lbPoolOption),
     MaglevTableSize = parsed.GetValue(maglevOption),
+    PolicyAuditMode = parsed.GetValue(auditOption),
 });
 if (config is null)
 {

@@ -44,4 +44,25 @@ public static class DatapathConstants
 
     /// <summary>The source address of hairpinned service connections (LB_HAIRPIN_IP).</summary>
     public static readonly System.Net.IPAddress HairpinAddress = System.Net.IPAddress.Parse("169.254.42.1");
+
+    /// <summary>policy_key prefix bits always significant: identity, endpoint id, direction (POLICY_PREFIX_FIXED).</summary>
+    public const int PolicyPrefixFixed = 56;
+
+    /// <summary>policy_entry.verdict: allow.</summary>
+    public const byte PolicyAllow = 1;
+
+    /// <summary>policy_entry.verdict: deny (drop reason 181).</summary>
+    public const byte PolicyDeny = 2;
+
+    /// <summary>policy_state flag: default deny in the direction (no allow = drop 133).</summary>
+    public const byte PolicyEnforced = 1;
+
+    /// <summary>policy_state flag: audit mode, policy drops are forwarded and reported with verdict AUDIT.</summary>
+    public const byte PolicyAudit = 2;
+
+    /// <summary>policy_state flag: the direction has entries to look up.</summary>
+    public const byte PolicyHasEntries = 4;
+
+    /// <summary>flow_event.verdict: AUDIT (4).</summary>
+    public const byte VerdictAudit = 4;
 }

@@ -33,6 +33,9 @@ public sealed class MapLayoutTests
         { "lb_revnat", typeof(LbRevNat) },
         { "lb_affinity_key", typeof(LbAffinityKey) },
         { "lb_affinity", typeof(LbAffinity) },
+        { "policy_key", typeof(PolicyMapKey) },
+        { "policy_entry", typeof(PolicyMapEntry) },
+        { "policy_state", typeof(PolicyState) },
     };
 
     /// <summary>

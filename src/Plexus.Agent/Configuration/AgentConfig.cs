@@ -57,6 +57,12 @@ public sealed record AgentConfig
     /// <summary>How long the service controller waits for a burst of changes to end before it applies them.</summary>
     public TimeSpan ServiceDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long the policy controller waits for a burst of changes to end before it applies them.</summary>
+    public TimeSpan PolicyDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Policy audit mode for every local endpoint: policy drops are reported as AUDIT and forwarded.</summary>
+    public bool PolicyAuditMode { get; init; }
+
     /// <summary>The Maglev table size when none is configured (Cilium's default).</summary>
     public const int DefaultMaglevTableSize = 16381;
 

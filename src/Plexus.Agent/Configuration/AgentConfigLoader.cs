@@ -32,6 +32,7 @@ public static partial class AgentConfigLoader
         public List<string>? ServiceCidrs { get; set; }
         public List<string>? LoadBalancerPools { get; set; }
         public int? MaglevTableSize { get; set; }
+        public bool? PolicyAuditMode { get; set; }
     }
 
     internal sealed class ApiSection
@@ -68,6 +69,9 @@ public static partial class AgentConfigLoader
 
         /// <summary>Maglev table size.</summary>
         public int? MaglevTableSize { get; init; }
+
+        /// <summary>Policy audit mode for every local endpoint.</summary>
+        public bool? PolicyAuditMode { get; init; }
     }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
@@ -268,6 +272,7 @@ public static partial class AgentConfigLoader
             ServiceCidrs = serviceCidrs,
             LoadBalancerPools = pools,
             MaglevTableSize = maglev,
+            PolicyAuditMode = flags.PolicyAuditMode ?? model.PolicyAuditMode ?? false,
         }, errors);
     }
 
@@ -306,7 +311,7 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }

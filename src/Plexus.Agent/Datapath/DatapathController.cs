@@ -7,6 +7,7 @@ using Plexus.Agent.ControlPlane.Identity;
 using Plexus.Agent.ControlPlane.IpCache;
 using Plexus.Agent.ControlPlane.Ipam;
 using Plexus.Agent.ControlPlane.Mirroring;
+using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Endpoints;
 using Plexus.Agent.Registration;
@@ -22,7 +23,8 @@ namespace Plexus.Agent.Datapath;
 /// <summary>
 /// Brings up this node's datapath and keeps its maps in line with the cluster: claims the node's pod block, starts
 /// (or adopts) the eBPF datapath, restores local endpoints, then mirrors the store's ipcache and node records into
-/// the ipcache map, serves the cluster's Services (<see cref="ServiceController"/>), republishes the node's records
+/// the ipcache map, serves the cluster's Services (<see cref="ServiceController"/>), enforces policy
+/// (<see cref="PolicyController"/>), republishes the node's records
 /// when its lease changes, and collects unused identities.
 /// Inactive without a pod CIDR in the config.
 /// </summary>
@@ -33,6 +35,7 @@ public sealed partial class DatapathController(
     EndpointManager endpoints,
     IdentityAllocator identities,
     ServiceController services,
+    PolicyController policies,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
@@ -93,6 +96,7 @@ public sealed partial class DatapathController(
             nodes.RunAsync(ApplyNodes, stoppingToken),
             gc.RunAsync(config.IdentityGcInterval, stoppingToken),
             services.RunAsync(_datapath.Services, stoppingToken),
+            policies.RunAsync(_datapath.Policy, new IpCacheCidrSink(_datapath), stoppingToken),
             FollowLeaseAsync(lease, stoppingToken)).ConfigureAwait(false);
     }
 

@@ -60,4 +60,14 @@ public struct FlowEvent
 
     /// <summary>Packet length.</summary>
     public uint Length;
+
+    /// <summary>The policy entry's rule id that decided a new connection (0 = none; <see cref="Policy.PolicyMaps.DescribeRule"/>).</summary>
+    public uint RuleId;
+
+    /// <summary>0 (the type says it) or 4 AUDIT: a policy drop forwarded in audit mode (<see cref="Reason"/> says which).</summary>
+    public byte Verdict;
+
+    private byte _pad0;
+    private byte _pad1;
+    private byte _pad2;
 }

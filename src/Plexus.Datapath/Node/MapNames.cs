@@ -39,6 +39,12 @@ public static class MapNames
     /// <summary>ClientIP affinity (LRU).</summary>
     public const string LbAffinity = "plx_lb_affinity";
 
+    /// <summary>Policy entries of every local endpoint (LPM).</summary>
+    public const string Policy = "plx_policy";
+
+    /// <summary>Per-endpoint policy flags (default deny, audit) per direction.</summary>
+    public const string PolicyState = "plx_policy_state";
+
     /// <summary>Every map, in a stable order for status output.</summary>
-    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost, LbServices, LbBackends, LbRevNat, LbMaglev, LbAffinity];
+    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost, LbServices, LbBackends, LbRevNat, LbMaglev, LbAffinity, Policy, PolicyState];
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Plexus.Datapath.Maps;
+using Plexus.Datapath.Policy;
 using Plexus.Datapath.Services;
 using Plexus.Interop.Bpf;
 using Plexus.Interop.Namespaces;
@@ -39,6 +40,7 @@ public sealed class NodeDatapath : IDisposable
         Events = lxc.GetMap(MapNames.Events);
         EventsLost = lxc.GetMap(MapNames.EventsLost);
         Services = new ServiceMaps(lxc);
+        Policy = new PolicyMaps(lxc);
     }
 
     /// <summary>The configuration it was started with.</summary>
@@ -79,6 +81,9 @@ public sealed class NodeDatapath : IDisposable
 
     /// <summary>The service frontends and backends (load balancing).</summary>
     public IServiceDatapath Services { get; }
+
+    /// <summary>The endpoints' policy entries and defaults.</summary>
+    public PolicyMaps Policy { get; }
 
     /// <summary>The from-endpoint program, attached to every endpoint's host-side veth.</summary>
     public BpfProgram FromEndpoint => _lxc.GetProgram(ProgramNames.FromEndpoint);

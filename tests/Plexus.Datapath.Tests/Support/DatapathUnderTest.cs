@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Plexus.Datapath.Maps;
 using Plexus.Datapath.Node;
+using Plexus.Datapath.Policy;
 using Plexus.Datapath.Services;
 using Plexus.Interop.Bpf;
 
@@ -26,6 +27,7 @@ public sealed class DatapathUnderTest : IDisposable
     private readonly BpfRingBuffer _ring;
 
     private ServiceMaps? _services;
+    private PolicyMaps? _policy;
 
     public DatapathUnderTest(int maglevTableSize = Model.LoadBalancing.MaglevTable.DefaultSize)
     {
@@ -53,6 +55,9 @@ public sealed class DatapathUnderTest : IDisposable
 
     /// <summary>The service maps of this datapath (one instance, as the agent has).</summary>
     public ServiceMaps Services => _services ??= new ServiceMaps(_lxc);
+
+    /// <summary>The policy maps of this datapath (one instance, as the agent has).</summary>
+    public PolicyMaps Policy => _policy ??= new PolicyMaps(_lxc);
 
     /// <summary>A second, independent view of the same pinned maps: what an agent restart would construct.</summary>
     public ServiceMaps NewServiceMaps() => new(_lxc);
