@@ -153,6 +153,12 @@ public static class DemoCommand
         var external = topology.Externals[0].Name;
         failures += await Show(lab, $"lab exec ext/{external} -- plexus-probe connect {node}:30080   # service shop/frontend by its node port, from outside", 0,
             () => LabExecCommand.RunAsync(lab, $"ext/{external}", ["plexus-probe", "connect", $"{node}:30080", "--timeout", "2s"])).ConfigureAwait(false);
+
+        await Step(lab.Out, "policy: enforced in eBPF on the first packet of each connection (payments is default-deny; only shop/api may reach the ledger)").ConfigureAwait(false);
+        failures += await Show(lab, "lab probe shop/api payments/ledger:9000/tcp   # allowed by NetworkPolicy ledger-from-shop-api", 0,
+            () => LabProbeCommand.RunAsync(lab, "shop/api", "payments/ledger:9000/tcp", "2s", cancellationToken)).ConfigureAwait(false);
+        failures += await Show(lab, "lab probe payments/audit payments/ledger:9000/tcp   # denied: no rule allows it (drop reason 133)", 1,
+            () => LabProbeCommand.RunAsync(lab, "payments/audit", "payments/ledger:9000/tcp", "1s", cancellationToken)).ConfigureAwait(false);
         return failures;
     }
 
