@@ -49,7 +49,7 @@ public static class PlexusBed
             }
 
             var serverNode = lab.Nodes.Single(n => n.Name == server.Node);
-            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns), new PlexusPods(lab, serverNode), lab);
+            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns), new PlexusPods(lab, serverNode), new PlexusServices(lab), lab);
         }
         finally
         {
