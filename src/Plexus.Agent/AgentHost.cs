@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Plexus.Agent.Api;
 using Plexus.Agent.Configuration;
 using Plexus.Agent.ControlPlane.Identity;
+using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Datapath;
 using Plexus.Agent.Endpoints;
 using Plexus.Agent.Registration;
@@ -43,12 +44,14 @@ public static partial class AgentHost
         builder.Services.AddSingleton(sp => new IdentityAllocator(
             sp.GetRequiredService<IStore>(), config.Node, config.ClusterId, sp.GetRequiredService<ILogger<IdentityAllocator>>()));
         builder.Services.AddSingleton<EndpointManager>();
+        builder.Services.AddSingleton<ServiceController>();
         builder.Services.AddSingleton<DatapathController>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatapathController>());
 
         var app = builder.Build();
         AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System,
-            app.Services.GetRequiredService<DatapathController>(), app.Services.GetRequiredService<EndpointManager>());
+            app.Services.GetRequiredService<DatapathController>(), app.Services.GetRequiredService<EndpointManager>(),
+            app.Services.GetRequiredService<ServiceController>());
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plexus.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>
         {

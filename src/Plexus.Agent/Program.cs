@@ -16,12 +16,15 @@ var addressOption = new Option<string?>("--address") { Description = "The node's
 var underlayOption = new Option<string?>("--underlay") { Description = "Underlay device (default eth0)" };
 var gcIntervalOption = new Option<string?>("--identity-gc-interval") { Description = "How often unused identities are collected (default 1m)" };
 var gcGraceOption = new Option<string?>("--identity-gc-grace") { Description = "How long an identity stays unused before deletion (default 10m)" };
+var serviceCidrOption = new Option<string?>("--service-cidr") { Description = "Service CIDR(s) cluster IPs come from, comma-separated (default 10.96.0.0/12)" };
+var lbPoolOption = new Option<string?>("--lb-pool") { Description = "Load-balancer address pool(s), comma-separated CIDRs (default: none; LoadBalancer Services stay pending)" };
+var maglevOption = new Option<int?>("--maglev-table-size") { Description = "Maglev table size per service: a prime 251-131071 (default 16381)" };
 var pinOption = new Option<string?>("--bpf-pin-dir") { Description = "bpffs directory for this node's maps (default /sys/fs/bpf/plexus/<cluster>-<node>)" };
 
 var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
 {
     configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
-    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption,
+    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -62,6 +65,9 @@ var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentCon
     BpfPinDir = parsed.GetValue(pinOption),
     IdentityGcInterval = parsed.GetValue(gcIntervalOption),
     IdentityGcGrace = parsed.GetValue(gcGraceOption),
+    ServiceCidr = parsed.GetValue(serviceCidrOption),
+    LoadBalancerPool = parsed.GetValue(lbPoolOption),
+    MaglevTableSize = parsed.GetValue(maglevOption),
 });
 if (config is null)
 {

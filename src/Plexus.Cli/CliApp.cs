@@ -35,6 +35,7 @@ public static class CliApp
             StatusCommand.Create(Current),
             EndpointsCommand.Create(Current),
             IdentitiesCommand.Create(Current),
+            ServicesCommand.Create(Current),
             DemoCommand.Create(Current),
             LabCommand.Create(Current),
             BenchCommand.Create(Current),

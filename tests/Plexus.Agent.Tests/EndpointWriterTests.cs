@@ -31,7 +31,8 @@ public sealed class EndpointWriterTests : IAsyncLifetime
         Assert.Contains("\"state\":\"ready\"", stored.Value, StringComparison.Ordinal);
         var read = EndpointRecord.FromJson(stored.Value);
         Assert.Equal(record.Labels, read?.Labels);
-        Assert.Equal(record with { Labels = read!.Labels }, read);
+        Assert.Equal(record.Ports, read!.Ports);
+        Assert.Equal(record with { Labels = read.Labels, Ports = read.Ports }, read);
         Assert.Equal([3, 12], (await writer.ListAsync()).Select(r => r.Id));
         Assert.True(await writer.DeleteAsync(12));
         Assert.Equal([3], (await writer.ListAsync()).Select(r => r.Id));
@@ -68,8 +69,8 @@ public sealed class EndpointWriterTests : IAsyncLifetime
         Namespace = "x",
         Pod = $"p{id}",
         Ip = $"10.1.0.{id + 1}",
-        Identity = 256,
         Labels = IdentityAllocatorTests.Pod("web").ToStrings(),
+        Ports = [new EndpointPortRecord { Port = 8080, Protocol = "TCP", Name = "http" }, new EndpointPortRecord { Port = 53, Protocol = "UDP", Name = "serve-53-udp" }],
         State = EndpointState.Ready,
         UpdatedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
     };

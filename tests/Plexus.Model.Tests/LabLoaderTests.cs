@@ -30,6 +30,7 @@ public sealed class LabLoaderTests
         Assert.Equal("demo", lab.Name);
         Assert.Equal(Cidr.Parse("10.1.0.0/16"), lab.Clusters[0].PodCidr);
         Assert.Equal(["n1", "n2"], lab.Clusters[0].Nodes);
+        Assert.Equal(Cidr.Parse("172.20.1.240/28"), lab.Clusters[0].LoadBalancerPool);
         Assert.Equal("blue", lab.Namespaces[0].Labels["team"]);
         Assert.Equal("x", lab.Namespaces[0].Labels["kubernetes.io/metadata.name"]);
         var a = lab.Pods[0];
@@ -51,6 +52,9 @@ public sealed class LabLoaderTests
     [InlineData("{name: b, namespace: x, cluster: c1", "{name: a, namespace: x, cluster: c1", "spec.pods[1].name", "duplicate pod \"x/a\"")]
     [InlineData("metadata: {name: demo}", "metadata: {name: Demo}", "metadata.name", "")]
     [InlineData("kind: Lab", "kind: Lab\nextra: 1", "extra", "unknown field")]
+    [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: banana, nodes", "spec.clusters[0].loadBalancerPool", "")]
+    [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: 10.96.0.0/28, nodes", "spec.clusters[0].loadBalancerPool", "overlaps the pod CIDR 10.1.0.0/16 or the service range")]
+    [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: 172.20.1.0/28, nodes", "spec.clusters[0].loadBalancerPool", "holds 172.20.1.11, an address of the cluster's node subnet")]
     public void Mistakes_are_reported_with_their_path(string find, string replace, string path, string reason)
     {
         var result = LabLoader.Parse(Valid.Replace(find, replace, StringComparison.Ordinal), "lab.yaml");

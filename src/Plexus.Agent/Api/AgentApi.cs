@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Plexus.Agent.Configuration;
+using Plexus.Agent.ControlPlane.Services;
 using System.Text.Json;
 using Plexus.Agent.Datapath;
 using Plexus.Agent.Endpoints;
@@ -8,11 +9,11 @@ using Plexus.Agent.Registration;
 
 namespace Plexus.Agent.Api;
 
-/// <summary>The agent's REST API (served on a unix socket): health and status now, endpoints and flows later.</summary>
+/// <summary>The agent's REST API (served on a unix socket): health, status, endpoints and services; flows later.</summary>
 public static class AgentApi
 {
     /// <summary>Maps the API routes.</summary>
-    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider, DatapathController datapath, EndpointManager endpoints)
+    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider, DatapathController datapath, EndpointManager endpoints, ServiceController services)
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/healthz", () =>
@@ -56,6 +57,10 @@ public static class AgentApi
                 ? Results.Json(endpoint, AgentJsonContext.Default.LocalEndpoint)
                 : Results.Json(new ApiError(result.Error!), AgentJsonContext.Default.ApiError, statusCode: result.Status);
         });
+        v1.MapGet("/services", () => services.Active
+            ? Results.Json(services.List().Select(ServiceFrontendView.From).ToList(), AgentJsonContext.Default.ListServiceFrontendView)
+            : Results.Json(new ApiError("the datapath is not running on this node: no services are served"), AgentJsonContext.Default.ApiError, statusCode: 503));
+        v1.MapGet("/services/sync", () => Results.Json(services.State, AgentJsonContext.Default.ServiceSyncState));
         v1.MapDelete("/endpoints/{ns}/{pod}", async (string ns, string pod, CancellationToken ct) =>
             await endpoints.DeleteAsync(ns, pod, ct).ConfigureAwait(false)
                 ? Results.Ok()

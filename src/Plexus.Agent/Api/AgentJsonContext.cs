@@ -11,4 +11,6 @@ namespace Plexus.Agent.Api;
 [JsonSerializable(typeof(List<Plexus.Agent.Endpoints.LocalEndpoint>))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(DatapathView))]
+[JsonSerializable(typeof(List<ServiceFrontendView>))]
+[JsonSerializable(typeof(Plexus.Agent.ControlPlane.Services.ServiceSyncState))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -45,6 +45,21 @@ public sealed record AgentConfig
     /// <summary>How long an identity must stay unused before it is deleted.</summary>
     public TimeSpan IdentityGcGrace { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The service CIDR(s) cluster IPs come from (default 10.96.0.0/12).</summary>
+    public IReadOnlyList<Cidr> ServiceCidrs { get; init; } = [Cidr.Parse("10.96.0.0/12")];
+
+    /// <summary>The pools LoadBalancer Services get their addresses from; empty: LoadBalancer Services stay pending.</summary>
+    public IReadOnlyList<Cidr> LoadBalancerPools { get; init; } = [];
+
+    /// <summary>Maglev lookup table size per service (a prime 251–131071; REFERENCE: should exceed 100 × backends).</summary>
+    public int MaglevTableSize { get; init; } = DefaultMaglevTableSize;
+
+    /// <summary>How long the service controller waits for a burst of changes to end before it applies them.</summary>
+    public TimeSpan ServiceDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The Maglev table size when none is configured (Cilium's default).</summary>
+    public const int DefaultMaglevTableSize = 16381;
+
     /// <summary>Minimum log level (trace, debug, information, warning, error).</summary>
     public string LogLevel { get; init; } = "information";
 }

@@ -29,6 +29,9 @@ public static partial class AgentConfigLoader
         public string? BpfPinDir { get; set; }
         public string? IdentityGcInterval { get; set; }
         public string? IdentityGcGrace { get; set; }
+        public List<string>? ServiceCidrs { get; set; }
+        public List<string>? LoadBalancerPools { get; set; }
+        public int? MaglevTableSize { get; set; }
     }
 
     internal sealed class ApiSection
@@ -56,6 +59,15 @@ public static partial class AgentConfigLoader
 
         /// <summary>Identity GC grace period.</summary>
         public string? IdentityGcGrace { get; init; }
+
+        /// <summary>Service CIDRs, comma-separated.</summary>
+        public string? ServiceCidr { get; init; }
+
+        /// <summary>Load-balancer address pools, comma-separated.</summary>
+        public string? LoadBalancerPool { get; init; }
+
+        /// <summary>Maglev table size.</summary>
+        public int? MaglevTableSize { get; init; }
     }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
@@ -177,6 +189,61 @@ public static partial class AgentConfigLoader
             }
         }
 
+        var serviceCidrs = ReadCidrs(SplitList(flags.ServiceCidr) ?? model.ServiceCidrs ?? ["10.96.0.0/12"], "serviceCidrs", "--service-cidr");
+        var pools = ReadCidrs(SplitList(flags.LoadBalancerPool) ?? model.LoadBalancerPools ?? [], "loadBalancerPools", "--lb-pool");
+        List<Cidr> ReadCidrs(List<string> texts, string field, string flag)
+        {
+            var result = new List<Cidr>();
+            foreach (var (text, i) in texts.Select((t, i) => (t, i)))
+            {
+                if (!Cidr.TryParse(text, out var cidr, out var problem))
+                {
+                    errors.Add($"{source}: {field}[{i}]: {problem} (flag {flag})");
+                }
+                else if (cidr.IsIPv6)
+                {
+                    errors.Add($"{source}: {field}[{i}]: {cidr} is IPv6; services are IPv4 only for now (flag {flag})");
+                }
+                else if (result.Where(o => o.Overlaps(cidr)).Select(o => (Cidr?)o).FirstOrDefault() is { } other)
+                {
+                    errors.Add($"{source}: {field}[{i}]: {cidr} overlaps {other} (flag {flag})");
+                }
+                else
+                {
+                    result.Add(cidr);
+                }
+            }
+
+            return result;
+        }
+
+        if (serviceCidrs.Count == 0 && errors.Count == 0)
+        {
+            errors.Add($"{source}: serviceCidrs: at least one service CIDR is required (flag --service-cidr)");
+        }
+
+        foreach (var pool in pools)
+        {
+            if (serviceCidrs.Where(c => c.Overlaps(pool)).Select(c => (Cidr?)c).FirstOrDefault() is { } clash)
+            {
+                errors.Add($"{source}: loadBalancerPools: {pool} overlaps the service CIDR {clash}; load-balancer addresses need their own range (flag --lb-pool)");
+            }
+        }
+
+        foreach (var range in serviceCidrs.Concat(pools))
+        {
+            if (podCidr is { } pods && pods.Overlaps(range))
+            {
+                errors.Add($"{source}: {(pools.Contains(range) ? "loadBalancerPools" : "serviceCidrs")}: {range} overlaps the pod CIDR {pods}");
+            }
+        }
+
+        var maglev = flags.MaglevTableSize ?? model.MaglevTableSize ?? AgentConfig.DefaultMaglevTableSize;
+        if (MaglevSizeError(maglev) is { } maglevProblem)
+        {
+            errors.Add($"{source}: maglevTableSize: {maglevProblem} (flag --maglev-table-size)");
+        }
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -198,8 +265,33 @@ public static partial class AgentConfigLoader
             IdentityGcGrace = gcGrace,
             BpfPinDirectory = flags.BpfPinDir ?? model.BpfPinDir ?? $"/sys/fs/bpf/plexus/{cluster}-{node}",
             LogLevel = logLevel,
+            ServiceCidrs = serviceCidrs,
+            LoadBalancerPools = pools,
+            MaglevTableSize = maglev,
         }, errors);
     }
+
+    /// <summary>Why <paramref name="size"/> cannot be a Maglev table size (a prime 251–131071); null when it can.</summary>
+    public static string? MaglevSizeError(int size)
+    {
+        if (size is < 251 or > 131071)
+        {
+            return $"{size} is outside 251-131071 (default {AgentConfig.DefaultMaglevTableSize})";
+        }
+
+        for (var d = 2; d * d <= size; d++)
+        {
+            if (size % d == 0)
+            {
+                return $"{size} is not a prime (divisible by {d}); Maglev needs a prime table size, e.g. 251, 1021, 4093, 16381, 65521, 131071";
+            }
+        }
+
+        return null;
+    }
+
+    private static List<string>? SplitList(string? text) =>
+        text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
     private static string DescribeYamlError(string reason)
     {
@@ -214,7 +306,7 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }

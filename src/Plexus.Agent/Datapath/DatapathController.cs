@@ -7,6 +7,7 @@ using Plexus.Agent.ControlPlane.Identity;
 using Plexus.Agent.ControlPlane.IpCache;
 using Plexus.Agent.ControlPlane.Ipam;
 using Plexus.Agent.ControlPlane.Mirroring;
+using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Endpoints;
 using Plexus.Agent.Registration;
 using Plexus.Datapath.Maps;
@@ -21,7 +22,8 @@ namespace Plexus.Agent.Datapath;
 /// <summary>
 /// Brings up this node's datapath and keeps its maps in line with the cluster: claims the node's pod block, starts
 /// (or adopts) the eBPF datapath, restores local endpoints, then mirrors the store's ipcache and node records into
-/// the ipcache map, republishes the node's records when its lease changes, and collects unused identities.
+/// the ipcache map, serves the cluster's Services (<see cref="ServiceController"/>), republishes the node's records
+/// when its lease changes, and collects unused identities.
 /// Inactive without a pod CIDR in the config.
 /// </summary>
 public sealed partial class DatapathController(
@@ -30,6 +32,7 @@ public sealed partial class DatapathController(
     AgentState state,
     EndpointManager endpoints,
     IdentityAllocator identities,
+    ServiceController services,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
@@ -88,6 +91,7 @@ public sealed partial class DatapathController(
             ipcache.RunAsync(ApplyIpCache, stoppingToken),
             nodes.RunAsync(ApplyNodes, stoppingToken),
             gc.RunAsync(config.IdentityGcInterval, stoppingToken),
+            services.RunAsync(_datapath.Services, stoppingToken),
             FollowLeaseAsync(lease, stoppingToken)).ConfigureAwait(false);
     }
 

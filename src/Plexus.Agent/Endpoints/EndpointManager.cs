@@ -232,6 +232,7 @@ public sealed partial class EndpointManager(
             Ip = connected.Ip,
             Identity = connected.Identity,
             Labels = labels.ToStrings(),
+            Ports = [.. connected.Ports.Select(p => new EndpointPortRecord { Port = p.Port, Protocol = p.Protocol.ToUpperInvariant(), Name = p.Name })],
             State = EndpointState.Ready,
             UpdatedAt = timeProvider.GetUtcNow(),
         }, lease, cancellationToken).ConfigureAwait(false);

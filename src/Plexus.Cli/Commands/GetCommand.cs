@@ -51,6 +51,13 @@ public static class GetCommand
                 items = [.. await repository.ListAsync(kind, scope, cancellationToken).ConfigureAwait(false)];
             }
 
+            if (kind == ResourceKind.Service && items.Count > 0)
+            {
+                var statuses = await ServiceDocuments.ReadStatusesAsync(store, cancellationToken).ConfigureAwait(false);
+                items = [.. items.Select(i => ServiceDocuments.WithStatus(
+                    i, statuses.GetValueOrDefault($"{i["metadata"]?["namespace"]}/{i["metadata"]?["name"]}")))];
+            }
+
             if (output == OutputFormat.Table)
             {
                 if (items.Count == 0)

@@ -54,6 +54,10 @@ public sealed class AgentClient : IDisposable
     public async Task<IReadOnlyList<AgentEndpoint>> EndpointsAsync(CancellationToken cancellationToken = default) =>
         await _http.GetFromJsonAsync<List<AgentEndpoint>>("v1/endpoints", Json, cancellationToken).ConfigureAwait(false) ?? [];
 
+    /// <summary>GET /v1/services: the node's programmed frontends with per-backend connection counts; throws <see cref="HttpRequestException"/> when the agent cannot be reached or serves none (503).</summary>
+    public async Task<JsonArray> ServicesAsync(CancellationToken cancellationToken = default) =>
+        await _http.GetFromJsonAsync<JsonArray>("v1/services", cancellationToken).ConfigureAwait(false) ?? [];
+
     /// <summary>POST /v1/endpoints: creates the pod's endpoint, or returns the existing one (idempotent).</summary>
     public async Task<EndpointResult> CreateEndpointAsync(EndpointRequest request, CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,8 @@ public static class LabServices
                 "--api-socket", node.Socket,
                 "--state-dir", lab.Paths.AgentState(c.Name, node.Name),
                 "--pod-cidr", c.PodCidr.ToString(),
+                "--service-cidr", LabServiceCidr,
+                "--lb-pool", c.LoadBalancerPool.ToString(),
                 "--address", node.Address.ToString(),
                 "--underlay", "eth0",
                 "--bpf-pin-dir", node.PinDirectory,
@@ -60,6 +62,9 @@ public static class LabServices
 
         return services;
     }
+
+    /// <summary>The service CIDR of every lab cluster (DESIGN §5 address plan).</summary>
+    public const string LabServiceCidr = "10.96.0.0/12";
 
     private static IEnumerable<string> PortArguments(IReadOnlyList<LabPort> ports)
     {

@@ -76,6 +76,7 @@ public static class LabLoader
             var name = c.String("name", required: true, ClusterName);
             var id = c.Int("id", required: true, min: 1, max: 255);
             var cidrText = c.String("podCIDR", check: v => Cidr.TryParse(v, out var p, out var e) ? (p.IsIPv6 ? "IPv4 only for now" : null) : e);
+            var poolText = c.String("loadBalancerPool", check: v => Cidr.TryParse(v, out var p, out var e) ? (p.IsIPv6 ? "IPv4 only for now" : null) : e);
             var nodes = c.StringItems("nodes", NameSyntax.Dns1123Label, required: true);
             if (nodes.Count == 0 && c.Has("nodes"))
             {
@@ -119,7 +120,22 @@ public static class LabLoader
                 c.Error("podCIDR", $"{podCidr} overlaps the service range {ServiceCidr} or the node underlay {NodeUnderlay}");
             }
 
-            clusters.Add(new LabCluster(name, id.Value, podCidr, [.. nodes.Select(n => n.Value).Distinct()]));
+            var pool = poolText is not null && Cidr.TryParse(poolText, out var parsedPool) ? parsedPool : LabCluster.DefaultLoadBalancerPool(id.Value);
+            if (pool.Overlaps(podCidr) || pool.Overlaps(ServiceCidr))
+            {
+                c.Error("loadBalancerPool", $"{pool} overlaps the pod CIDR {podCidr} or the service range {ServiceCidr}");
+            }
+            else if (clusters.FirstOrDefault(o => o.LoadBalancerPool.Overlaps(pool)) is { } sharing)
+            {
+                c.Error("loadBalancerPool", $"{pool} overlaps the load-balancer pool of cluster \"{sharing.Name}\"");
+            }
+            else if (Enumerable.Range(0, nodes.Count).Select(i => IPAddress.Parse($"172.20.{id}.{11 + i}")).Append(IPAddress.Parse($"172.20.{id}.1"))
+                .FirstOrDefault(pool.Contains) is { } taken)
+            {
+                c.Error("loadBalancerPool", $"{pool} holds {taken}, an address of the cluster's node subnet (gateway .1, nodes from .11)");
+            }
+
+            clusters.Add(new LabCluster(name, id.Value, podCidr, [.. nodes.Select(n => n.Value).Distinct()]) { LoadBalancerPool = pool });
         }
 
         return clusters;

@@ -29,6 +29,9 @@ public sealed record EndpointRecord
     /// <summary>The identity labels, sorted <c>source:key=value</c> strings (<see cref="IdentityLabels"/>).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
+    /// <summary>The ports the pod declares (number, protocol, name), for named target ports of Services.</summary>
+    public IReadOnlyList<EndpointPortRecord> Ports { get; init; } = [];
+
     /// <summary>Lifecycle state.</summary>
     public EndpointState State { get; init; }
 

@@ -10,4 +10,5 @@ namespace Plexus.Model.State;
 [JsonSerializable(typeof(IpCacheRecord))]
 [JsonSerializable(typeof(EndpointRecord))]
 [JsonSerializable(typeof(ServiceAllocationRecord))]
+[JsonSerializable(typeof(ServiceStatusRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

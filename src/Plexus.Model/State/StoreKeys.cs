@@ -91,6 +91,18 @@ public static class StoreKeys
         return EndpointsPrefix(cluster, node) + id.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Prefix of the resolved Services of all clusters, one cluster's, or one namespace's of a cluster.</summary>
+    public static string ServicesPrefix(string? cluster = null, string? @namespace = null) => (cluster, @namespace) switch
+    {
+        (null, null) => "plexus/services/",
+        (not null, null) => $"plexus/services/{Segment(cluster)}/",
+        (not null, not null) => $"plexus/services/{Segment(cluster)}/{Segment(@namespace)}/",
+        _ => throw new ArgumentException("a namespace needs its cluster", nameof(@namespace)),
+    };
+
+    /// <summary>The resolved Service: <c>plexus/services/&lt;cluster&gt;/&lt;namespace&gt;/&lt;name&gt;</c> (written by any agent with CAS, no lease).</summary>
+    public static string Service(string cluster, string @namespace, string name) => ServicesPrefix(cluster, @namespace) + Segment(name);
+
     /// <summary>Prefix of one cluster's service addresses (cluster IPs and load-balancer IPs share it, so pools may not overlap in use).</summary>
     public static string ServiceIpsPrefix(string cluster) => $"plexus/services-ip/{Segment(cluster)}/";
 
