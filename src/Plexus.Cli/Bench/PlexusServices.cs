@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Plexus.Lab.Agents;
 using Plexus.Lab.Processes;
 using Plexus.Lab.Runtime;
 
@@ -10,7 +11,8 @@ namespace Plexus.Cli.Bench;
 /// Plexus's services, installed through the product path: a generated manifest of ClusterIP Services (explicit
 /// <c>spec.clusterIP</c>, selector <c>role: server</c> in namespace <c>bench</c>) given to one <c>plexus apply -f</c>,
 /// which stores them in the lab's etcd; every agent's service controller then claims the addresses, resolves the server
-/// pod as the backend and programs its datapath.
+/// pod as the backend and programs its datapath. An install is done when every agent lists every service as a
+/// frontend with a backend (<c>GET /v1/services</c>).
 /// </summary>
 public sealed class PlexusServices(LabInstance lab) : BenchServices
 {
@@ -18,6 +20,12 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
     public const string Namespace = "bench";
 
     private static readonly TimeSpan ApplyTimeout = TimeSpan.FromMinutes(10);
+    // How long the agents get to program what one apply added, counted from the apply's end: the whole scenario's
+    // budget in the full suite.
+    private static readonly TimeSpan ProgramTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ProgramPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProgramReport = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AgentCallTimeout = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc/>
     public override async Task InstallAsync(int count, int targetPort, Action<string> progress, CancellationToken cancellationToken)
@@ -52,12 +60,59 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
                     progress($"plexus: {applied.ToString("N0", CultureInfo.InvariantCulture)}/{total.ToString("N0", CultureInfo.InvariantCulture)} applied, {Seconds(clock.Elapsed)}");
                 }
             }, cancellationToken).ConfigureAwait(false);
-            Count = count;
             progress($"plexus: plexus apply of {total.ToString("N0", CultureInfo.InvariantCulture)} services took {Seconds(clock.Elapsed)}");
+            var appliedAt = clock.Elapsed;
+            foreach (var node in lab.Nodes)
+            {
+                await WaitProgrammedAsync(node, count, appliedAt, clock, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            Count = count;
         }
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    // Polls the node's agent until it serves count frontends with a backend each, reporting every ProgramReport.
+    private static async Task WaitProgrammedAsync(LabNode node, int count, TimeSpan applied, Stopwatch clock, Action<string> progress, CancellationToken cancellationToken)
+    {
+        using var client = new AgentClient(node.Socket, AgentCallTimeout);
+        var deadline = applied + ProgramTimeout;
+        var report = clock.Elapsed + ProgramReport;
+        var served = 0;
+        while (true)
+        {
+            try
+            {
+                var frontends = await client.ServicesAsync(cancellationToken).ConfigureAwait(false);
+                served = frontends.Count(f => f?["backends"]?.AsArray().Count > 0);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Busy or restarting: the deadline decides.
+            }
+
+            var text = $"agent {node.FullName} serves {served.ToString("N0", CultureInfo.InvariantCulture)} of {count.ToString("N0", CultureInfo.InvariantCulture)} services after {Seconds(clock.Elapsed)}";
+            if (served >= count)
+            {
+                progress($"plexus: {text}");
+                return;
+            }
+
+            if (clock.Elapsed > deadline)
+            {
+                throw new BenchException($"{text}, {ProgramTimeout.TotalMinutes:0} min after the apply returned: installing services is too slow for the bench (docs/benchmarks.md, \"Services\")");
+            }
+
+            if (clock.Elapsed > report)
+            {
+                progress($"plexus: {text}");
+                report += ProgramReport;
+            }
+
+            await Task.Delay(ProgramPoll, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -7,35 +7,50 @@ using Plexus.Interop.Namespaces;
 namespace Plexus.Cli.Bench;
 
 /// <summary>
-/// New-connection rate through a ClusterIP as the number of services grows: 1, then 1,000, then 10,000 services on both
-/// sides (Plexus: <c>plexus apply</c> of generated Services, programmed by the agents into BPF hash maps; baseline:
+/// New-connection rate through a ClusterIP as the number of services grows: 1, then 1,000, then 10,000 services
+/// (<c>--quick</c>: 1 and 1,000) on both sides (Plexus: <c>plexus apply</c> of generated Services, programmed by the agents into BPF hash maps; baseline:
 /// kube-proxy's iptables rules, evaluated in sequence). At each count the client connects to the VIP of the service
 /// installed last (the last rule iptables tries) with the <c>connrate</c> tool; the server pod is the only backend.
-/// Figures: the rate per count with its ratio to iptables, and the rate at 10,000 ÷ the rate at 1 on each side
+/// Figures: the rate per count with its ratio to iptables, and the rate at the last count ÷ the rate at 1 on each side
 /// (flatness: 1.0 means the number of services costs nothing).
 /// </summary>
 public sealed class ServicesScenario : BenchScenario
 {
     private const int ServerPort = 7200;
-    private static readonly int[] Counts = [1, 1_000, 10_000];
+    private static readonly int[] FullCounts = [1, 1_000, 10_000];
+
+    // --quick stops at 1,000: installing 10,000 Services through the control plane takes far longer than the quick
+    // suite's budget (docs/benchmarks.md, "Services").
+    private static readonly int[] QuickCounts = [1, 1_000];
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly (int First, int Last) DefaultPorts = (32768, 60999);
 
-    // Between counts both sides rest until conntrack has forgotten the previous count's connections (both keep a closed
-    // TCP connection 10 s): the client reuses its ports within seconds, and a new connection to the new VIP from a port
-    // last used towards the old VIP translates to the same tuple towards the server pod as the old connection did;
-    // iptables' NAT cannot map it while the old entry lives and drops the SYN.
-    private static readonly TimeSpan Rest = TimeSpan.FromSeconds(IptablesServices.TimeWaitSeconds + 1);
+    // Each count gets its own slice of the client's ephemeral ports (net.ipv4.ip_local_port_range of the client pod):
+    // the client reuses its ports within seconds, and a connection to the new VIP from a port last used towards the old
+    // VIP would reach the server pod with the 4-tuple of a connection it still holds in TIME_WAIT (60 s), but with the
+    // timestamps and sequence numbers of another destination (Linux derives both from the address connected to). The
+    // server then rejects the SYN until a retransmission a second later, and a share of the connections would measure
+    // that second instead of the services. Separate port slices keep every count's tuples apart.
+    private const int FirstPort = 10_000;
+    private const int LastPort = 60_999;
+    private const int Slices = 3;
 
     /// <inheritdoc/>
     public override string Name => "services";
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<BenchMetric> Metrics { get; } =
+    /// <summary>The figures of the full suite; <c>--quick</c> reports those of <see cref="QuickCounts"/>.</summary>
+    public override IReadOnlyList<BenchMetric> Metrics { get; } = MetricsFor(FullCounts);
+
+    /// <summary>The service counts measured with <paramref name="settings"/>, in order.</summary>
+    public static IReadOnlyList<int> CountsFor(BenchSettings settings) => settings.Quick ? QuickCounts : FullCounts;
+
+    /// <summary>One rate per count (<c>tcp connections via VIP, 1,000 services</c>, 1/s), then the last count's rate ÷ the first's.</summary>
+    public static IReadOnlyList<BenchMetric> MetricsFor(IReadOnlyList<int> counts) =>
     [
-        .. Counts.Select(c => new BenchMetric($"tcp connections via VIP, {Services(c)}", "1/s")),
-        new($"rate at {Services(Counts[^1])} / at {Services(Counts[0])}", "ratio"),
+        .. counts.Select(c => new BenchMetric($"tcp connections via VIP, {Services(c)}", "1/s")),
+        new($"rate at {Services(counts[^1])} / at {Services(counts[0])}", "ratio"),
     ];
 
     /// <inheritdoc/>
@@ -50,40 +65,52 @@ public sealed class ServicesScenario : BenchScenario
     public override async Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
         BenchBed[] beds = [plexus, baseline];
+        var counts = CountsFor(settings);
+        var metrics = MetricsFor(counts);
         var servers = await StartServersAsync(beds, cancellationToken).ConfigureAwait(false);
         try
         {
             var results = new List<BenchResult>();
-            Stopwatch? sinceMeasured = null;
-            for (var i = 0; i < Counts.Length; i++)
+            for (var i = 0; i < counts.Count; i++)
             {
                 foreach (var bed in beds)
                 {
-                    await InstallAsync(bed, Counts[i], progress, cancellationToken).ConfigureAwait(false);
+                    SetClientPorts(bed, ClientPorts(i));
+                    await InstallAsync(bed, counts[i], progress, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (sinceMeasured is not null && Rest - sinceMeasured.Elapsed is { Ticks: > 0 } rest)
-                {
-                    progress($"{Name}: resting {Elapsed(rest)} until conntrack has forgotten the previous VIP's connections");
-                    await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
-                }
-
-                var medians = await RepeatAsync(beds, [Metrics[i]], $"{Name} {Counts[i].ToString("N0", CultureInfo.InvariantCulture)}", settings, progress, cancellationToken)
+                var medians = await RepeatAsync(beds, [metrics[i]], $"{Name} {counts[i].ToString("N0", CultureInfo.InvariantCulture)}", settings, progress, cancellationToken)
                     .ConfigureAwait(false);
-                var result = new BenchResult(Name, Metrics[i].Name, Metrics[i].Unit, medians[plexus][0], medians[baseline][0]);
-                sinceMeasured = Stopwatch.StartNew();
-                progress($"{Name} {Services(Counts[i])}: plexus {BenchResult.Format(result.Plexus)}/s, iptables {BenchResult.Format(result.Baseline)}/s, ratio {BenchResult.FormatRatio(result.Ratio)}");
+                var result = new BenchResult(Name, metrics[i].Name, metrics[i].Unit, medians[plexus][0], medians[baseline][0]);
+                progress($"{Name} {Services(counts[i])}: plexus {BenchResult.Format(result.Plexus)}/s, iptables {BenchResult.Format(result.Baseline)}/s, ratio {BenchResult.FormatRatio(result.Ratio)}");
                 results.Add(result);
             }
 
-            var flatness = Metrics[^1];
+            var flatness = metrics[^1];
             results.Add(new BenchResult(Name, flatness.Name, flatness.Unit, results[^1].Plexus / results[0].Plexus, results[^1].Baseline / results[0].Baseline));
             return results;
         }
         finally
         {
             await StopAsync(servers).ConfigureAwait(false);
+            foreach (var bed in beds)
+            {
+                SetClientPorts(bed, DefaultPorts);
+            }
         }
+    }
+
+    /// <summary>The client's ephemeral ports while count <paramref name="step"/> is measured: an equal slice of 10000–60999.</summary>
+    public static (int First, int Last) ClientPorts(int step)
+    {
+        var width = (LastPort - FirstPort + 1) / Slices;
+        return (FirstPort + (step * width), FirstPort + ((step + 1) * width) - 1);
+    }
+
+    private static void SetClientPorts(BenchBed bed, (int First, int Last) ports)
+    {
+        using var client = NetNs.Open(bed.ClientNetns);
+        NetNs.Run(client, () => Sysctl.Write("net.ipv4.ip_local_port_range", string.Create(CultureInfo.InvariantCulture, $"{ports.First} {ports.Last}")));
     }
 
     // Installs services up to count on one side and waits until the last one's VIP answers from the client pod.
