@@ -68,33 +68,10 @@ struct ct_service_info {
 	__u8 pad;
 };
 
-/*
- * Looks the packet up and records it: CT_ESTABLISHED (same direction as the opener), CT_REPLY, or CT_NEW after
- * creating an entry (carrying `svc` when the connection was opened through a service). *created_ok is 0 when a new
- * entry could not be inserted.
- */
-static __always_inline int ct_lookup_create_svc(const struct packet *pkt, __u32 src_identity,
-						const struct ct_service_info *svc, int *created_ok)
+/* Records a new connection under tuple `t`, opened by `pkt` (through a service when `svc` says so); 0 when refused. */
+static __always_inline int ct_insert(const struct flow_tuple *t, const struct packet *pkt, __u32 src_identity,
+				     const struct ct_service_info *svc, __u32 now)
 {
-	struct flow_tuple t;
-	__u32 now = now_seconds();
-	*created_ok = 1;
-
-	ct_tuple(pkt, &t, 0);
-	struct ct_entry *e = bpf_map_lookup_elem(&plx_conntrack, &t);
-	if (e && e->lifetime >= now) {
-		ct_touch(e, pkt, now, 0);
-		return CT_ESTABLISHED;
-	}
-
-	struct flow_tuple r;
-	ct_tuple(pkt, &r, 1);
-	struct ct_entry *re = bpf_map_lookup_elem(&plx_conntrack, &r);
-	if (re && re->lifetime >= now) {
-		ct_touch(re, pkt, now, 1);
-		return CT_REPLY;
-	}
-
 	struct ct_entry entry = {
 		.packets = 1,
 		.bytes = pkt->len,
@@ -105,9 +82,7 @@ static __always_inline int ct_lookup_create_svc(const struct packet *pkt, __u32 
 		.flags = svc->flags,
 		.backend_id = svc->backend_id,
 	};
-	if (bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) < 0)
-		*created_ok = 0;
-	return CT_NEW;
+	return bpf_map_update_elem(&plx_conntrack, t, &entry, BPF_ANY) == 0;
 }
 
 /*
@@ -138,21 +113,26 @@ static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service
 }
 
 /* Records a new connection opened by `pkt` (with `svc` when it was opened through a service); 0 when the map refused it. */
+/* Records a new connection opened by `pkt` (with `svc` when it was opened through a service); 0 when the map refused it. */
 static __always_inline int ct_create(const struct packet *pkt, __u32 src_identity, const struct ct_service_info *svc)
 {
 	struct flow_tuple t;
 	ct_tuple(pkt, &t, 0);
-	struct ct_entry entry = {
-		.packets = 1,
-		.bytes = pkt->len,
-		.lifetime = now_seconds() + ct_lifetime(pkt, pkt->tcp_flags),
-		.src_identity = src_identity,
-		.tcp_flags = pkt->tcp_flags,
-		.rev_nat = svc->rev_nat,
-		.flags = svc->flags,
-		.backend_id = svc->backend_id,
-	};
-	return bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) == 0;
+	return ct_insert(&t, pkt, src_identity, svc, now_seconds());
+}
+
+/*
+ * Looks the packet up and records it: CT_ESTABLISHED (same direction as the opener), CT_REPLY, or CT_NEW after
+ * creating an entry (carrying `svc` when the connection was opened through a service). *created_ok is 0 when a new
+ * entry could not be inserted.
+ */
+static __always_inline int ct_lookup_create_svc(const struct packet *pkt, __u32 src_identity,
+						const struct ct_service_info *svc, int *created_ok)
+{
+	struct ct_service_info found = {};
+	int state = ct_lookup(pkt, &found);
+	*created_ok = state != CT_NEW || ct_create(pkt, src_identity, svc);
+	return state;
 }
 
 static __always_inline int ct_lookup_create(const struct packet *pkt, __u32 src_identity, int *created_ok)

@@ -151,20 +151,10 @@ static __always_inline int lb_select(const struct packet *pkt, const struct lb_s
 		bpf_map_update_elem(&plx_lb_affinity, &ak, &a, BPF_ANY);
 	}
 
-	struct ct_entry entry = {
-		.packets = 1,
-		.bytes = pkt->len,
-		.lifetime = now + ct_lifetime(pkt, pkt->tcp_flags),
-		.src_identity = src_identity,
-		.tcp_flags = pkt->tcp_flags,
-		.rev_nat = id,
-		.flags = CT_F_SERVICE,
-		.backend_id = backend_id,
-	};
 	sel->addr = b->addr;
 	sel->port = b->port;
 	sel->ct.backend_id = backend_id;
-	if (bpf_map_update_elem(&plx_conntrack, &t, &entry, BPF_ANY) < 0)
+	if (!ct_insert(&t, pkt, src_identity, &sel->ct, now))
 		return DROP_CT_MAP_INSERTION_FAILED;
 	return 0;
 }

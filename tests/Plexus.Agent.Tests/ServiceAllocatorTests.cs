@@ -321,6 +321,25 @@ public sealed class ServiceAllocatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_of_allocations_reads_the_claims_once_not_once_per_service()
+    {
+        var lists = 0;
+        var counting = new InterceptingStore(_store) { AfterList = (_, result) => { lists++; return result; } };
+        var allocator = new ServiceIpAllocator(counting, "c1", ServiceIpKind.ClusterIP, [Cidr.Parse("10.96.0.0/12")], _time, NullLogger<ServiceIpAllocator>.Instance);
+
+        var addresses = new HashSet<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var allocation = await allocator.AllocateAsync($"bulk/svc{i}");
+            Assert.Equal(ServiceAllocationStatus.Allocated, allocation.Status);
+            Assert.True(addresses.Add(allocation.Address!.ToString()), $"{allocation.Address} given twice");
+        }
+
+        Assert.Equal(1, lists);
+        Assert.Equal(300, (await ClusterIps().ListAsync()).Count);
+    }
+
+    [Fact]
     public async Task An_agent_that_raced_for_the_same_service_with_a_stale_view_gives_its_address_back()
     {
         // Another agent already gave shop/web an address; our first list does not show it yet.
@@ -410,7 +429,10 @@ public sealed class ServiceAllocatorTests : IAsyncLifetime
         Assert.True(db.Succeeded);
         Assert.True(db.IsHeadless);
         Assert.Null(db.ClusterIP);
-        Assert.Single((await _store.ListAsync("plexus/")).Items);
+        // Nothing but the cluster IP of shop/front is held: its claim and its owner index.
+        Assert.Equal(
+            ["plexus/services-ip-owner/c1/ClusterIP/shop/front", $"plexus/services-ip/c1/{third.ClusterIP}"],
+            (await _store.ListAsync("plexus/")).Items.Select(kv => kv.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]

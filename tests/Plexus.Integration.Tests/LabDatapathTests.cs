@@ -58,18 +58,9 @@ public sealed class LabDatapathTests
         });
         Assert.All(["n1", "n2"], node => Assert.True(InIpCache(lab, node, ip), $"{ip} in the ipcache of {node} before"));
 
-        using (var agent = new HttpClient(new SocketsHttpHandler
+        using (var agent = new Plexus.Lab.Agents.AgentClient(lab.Paths.AgentSocket("c1", "n1")))
         {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(lab.Paths.AgentSocket("c1", "n1")), ct);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
-        }))
-        {
-            var deleted = await agent.DeleteAsync(new Uri("http://agent/v1/endpoints/x/a"));
-            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(200, await agent.DeleteEndpointAsync("x", "a"));
         }
 
         var gone = await Wait.UntilAsync(() => Task.FromResult(

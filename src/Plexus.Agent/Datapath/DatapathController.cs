@@ -68,6 +68,7 @@ public sealed partial class DatapathController(
             UnderlayDevice = config.UnderlayDevice,
             ClusterPodCidr = IPNetwork.Parse(podCidr.ToString()),
             ClusterId = config.ClusterId,
+            MaglevTableSize = config.MaglevTableSize,
         };
         try
         {

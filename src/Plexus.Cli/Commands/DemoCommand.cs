@@ -69,6 +69,7 @@ public static class DemoCommand
             failures += await Show(lab, $"apply -f {Relative(manifests)}", 0, () => ApplyCommand.RunAsync(lab, [manifests], false, cancellationToken)).ConfigureAwait(false);
             failures += await Show(lab, "get cnp -A", 0, () => GetCommand.RunAsync(lab, "cnp", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
             failures += await Show(lab, "get netpol -A", 0, () => GetCommand.RunAsync(lab, "netpol", null, null, true, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+            failures += await ServicesAsync(lab, topology, cancellationToken).ConfigureAwait(false);
             if (Directory.Exists(invalid))
             {
                 failures += await Show(lab, $"apply --dry-run -f {Relative(invalid)}   # bad input: every error, exit 2, nothing stored", ExitCodes.BadInput,
@@ -85,6 +86,8 @@ public static class DemoCommand
                         bin/plexus lab exec shop/frontend -- ping -c 3 <ip of shop/api>
                         bin/plexus lab probe shop/frontend shop/api:8080/tcp
                         bin/plexus lab probe shop/frontend 198.51.100.10:80/tcp     # masqueraded: the host sees the node address
+                        bin/plexus services                                          # frontends, backends, connections per backend
+                        bin/plexus get service api -n shop -o json                   # spec.clusterIP filled in
                         bin/plexus get nodes
                         bin/plexus lab down {topology.Name}
                     """).ConfigureAwait(false);
@@ -100,6 +103,57 @@ public static class DemoCommand
             ? "\ndemo finished: every step behaved as expected"
             : $"\ndemo finished with {failures} unexpected result(s)").ConfigureAwait(false);
         return failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The Services just applied, served by the eBPF datapath: a ClusterIP from a pod, a NodePort from the external host.</summary>
+    private static async Task<int> ServicesAsync(CliContext lab, LabTopology topology, CancellationToken cancellationToken)
+    {
+        if (!topology.Pods.Any(p => p.FullName == "shop/frontend") || topology.Externals.Count == 0)
+        {
+            return 0; // not the demo topology: nothing to show
+        }
+
+        await Step(lab.Out, "services: Maglev load balancing in eBPF (ClusterIP from a pod, NodePort from the host outside the mesh)").ConfigureAwait(false);
+        // The agents allocate addresses and program the maps within about a second of the apply: wait for shop/api's.
+        var quiet = new CliContext { Out = new StringWriter(), Error = new StringWriter(), Time = lab.Time, LabFlag = lab.LabFlag };
+        string? vip = null;
+        for (var i = 0; i < 40 && vip is null; i++)
+        {
+            var api = new StringWriter();
+            var json = new CliContext { Out = api, Error = new StringWriter(), Time = lab.Time, LabFlag = lab.LabFlag };
+            if (await GetCommand.RunAsync(json, "service", "api", "shop", false, OutputFormat.Json, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                vip = System.Text.Json.Nodes.JsonNode.Parse(api.ToString())?["spec"]?["clusterIP"]?.GetValue<string>();
+            }
+
+            if (vip is null)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var failures = await Show(lab, "services", 0, () => ServicesCommand.RunAsync(lab, null, OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+        if (vip is null)
+        {
+            await lab.Out.WriteLineAsync("UNEXPECTED: service shop/api got no cluster IP within 10 s").ConfigureAwait(false);
+            return failures + 1;
+        }
+
+        // Applied Services are programmed within about a second: wait for the first answer before showing the probe.
+        var target = $"{vip}:8080/tcp";
+        for (var i = 0; i < 20 && await LabProbeCommand.RunAsync(quiet, "shop/frontend", target, "500ms", cancellationToken).ConfigureAwait(false) != 0; i++)
+        {
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+
+        failures += await Show(lab, $"lab probe shop/frontend {target}   # service shop/api by its cluster IP", 0,
+            () => LabProbeCommand.RunAsync(lab, "shop/frontend", target, "2s", cancellationToken)).ConfigureAwait(false);
+        var status = await LabStatus.CollectAsync(new LabInstance(topology), cancellationToken).ConfigureAwait(false);
+        var node = status.Nodes.Last().Address;
+        var external = topology.Externals[0].Name;
+        failures += await Show(lab, $"lab exec ext/{external} -- plexus-probe connect {node}:30080   # service shop/frontend by its node port, from outside", 0,
+            () => LabExecCommand.RunAsync(lab, $"ext/{external}", ["plexus-probe", "connect", $"{node}:30080", "--timeout", "2s"])).ConfigureAwait(false);
+        return failures;
     }
 
     private static async Task<int> MatrixAsync(TextWriter output, LabTopology topology, CancellationToken cancellationToken)

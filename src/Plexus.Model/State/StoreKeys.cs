@@ -109,6 +109,23 @@ public static class StoreKeys
     /// <summary>One allocated service address: <c>plexus/services-ip/&lt;cluster&gt;/&lt;ip&gt;</c> (CAS-created, no lease).</summary>
     public static string ServiceIp(string cluster, IPAddress address) => ServiceIpsPrefix(cluster) + AddressText(address);
 
+    /// <summary>
+    /// The address one Service holds, per kind (<c>ClusterIP</c>, <c>LoadBalancer</c>):
+    /// <c>plexus/services-ip-owner/&lt;cluster&gt;/&lt;kind&gt;/&lt;namespace&gt;/&lt;name&gt;</c> → the address (CAS-created, no lease).
+    /// It makes "one address per owner" a single compare-and-swap when agents race with different views.
+    /// </summary>
+    public static string ServiceIpOwner(string cluster, string kind, string owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var slash = owner.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == owner.Length - 1)
+        {
+            throw new ArgumentException($"owner \"{owner}\" is not namespace/name", nameof(owner));
+        }
+
+        return $"plexus/services-ip-owner/{Segment(cluster)}/{Segment(kind)}/{Segment(owner[..slash])}/{Segment(owner[(slash + 1)..])}";
+    }
+
     /// <summary>Prefix of one cluster's allocated node ports.</summary>
     public static string ServiceNodePortsPrefix(string cluster) => $"plexus/services-nodeport/{Segment(cluster)}/";
 

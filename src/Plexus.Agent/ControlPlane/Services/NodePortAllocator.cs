@@ -25,6 +25,7 @@ public sealed partial class NodePortAllocator
     private readonly string _cluster;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ClaimsCache _claims;
 
     /// <summary>Creates the allocator of node ports <paramref name="first"/>…<paramref name="last"/>.</summary>
     public NodePortAllocator(
@@ -38,6 +39,7 @@ public sealed partial class NodePortAllocator
         ArgumentOutOfRangeException.ThrowIfGreaterThan(last, 65535);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first, last);
         (_store, _cluster, _timeProvider, _logger) = (store, cluster, timeProvider, logger);
+        _claims = new ClaimsCache(store, StoreKeys.ServiceNodePortsPrefix(cluster), timeProvider, ServiceIpAllocator.ClaimsMaxAge);
         (First, Last) = (first, last);
     }
 
@@ -112,6 +114,7 @@ public sealed partial class NodePortAllocator
             var record = NewRecord(owner, candidate, proto, portName);
             var key = StoreKeys.ServiceNodePort(_cluster, candidate, protocol);
             var (created, holder) = await ServiceClaims.TryCreateAsync(_store, key, record, cancellationToken).ConfigureAwait(false);
+            _claims.Invalidate();
             if (created)
             {
                 var winner = await ServiceClaims.SettleAsync(_store, prefix, key, record, cancellationToken).ConfigureAwait(false);
@@ -149,7 +152,16 @@ public sealed partial class NodePortAllocator
     public async Task<int> ReleaseExceptAsync(string owner, IReadOnlySet<string> keep, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        return await ReleaseWhereAsync(owner, r => r.ServicePort is null || !keep.Contains(r.ServicePort), cancellationToken).ConfigureAwait(false);
+        bool Unwanted(ServiceAllocationRecord r) => r.ServicePort is null || !keep.Contains(r.ServicePort);
+
+        // Called for every Service on every change: a recent view of the claims says whether there is anything to drop.
+        var recent = await _claims.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (!recent.Any(r => r.Record.Owner == owner && r.Record.Kind == ServiceAllocationRecord.NodePortKind && Unwanted(r.Record)))
+        {
+            return 0;
+        }
+
+        return await ReleaseWhereAsync(owner, Unwanted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The node ports held in the cluster, in key order.</summary>
@@ -172,6 +184,7 @@ public sealed partial class NodePortAllocator
             return new NodePortAllocation(ServiceAllocationStatus.Existing, port, $"{owner} already holds nodePort {record.Value} for {portName}");
         }
 
+        _claims.Invalidate();
         var (created, holder) = await ServiceClaims.TryCreateAsync(_store, StoreKeys.ServiceNodePort(_cluster, port, protocol), record, cancellationToken)
             .ConfigureAwait(false);
         if (!created)
@@ -211,6 +224,7 @@ public sealed partial class NodePortAllocator
             }
         }
 
+        _claims.Invalidate();
         return released;
     }
 

@@ -112,7 +112,7 @@ public sealed partial class ServiceAllocator
         // Drop what the spec no longer asks for (type or ports changed).
         if (spec.Type != ServiceType.LoadBalancer)
         {
-            await _loadBalancerIps.ReleaseAsync(owner, cancellationToken).ConfigureAwait(false);
+            await _loadBalancerIps.ReleaseIfHeldAsync(owner, cancellationToken).ConfigureAwait(false);
         }
 
         await _nodePorts.ReleaseExceptAsync(owner, nodePorts.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);

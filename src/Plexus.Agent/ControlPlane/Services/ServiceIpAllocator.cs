@@ -29,6 +29,7 @@ public sealed partial class ServiceIpAllocator
     private readonly ILogger _logger;
     private readonly string _kindName;
     private readonly (UInt128 First, UInt128 Count, bool IsIPv6)[] _spans;
+    private readonly ClaimsCache _claims;
 
     /// <summary>Creates the allocator of <paramref name="kind"/> addresses from <paramref name="ranges"/> (non-overlapping; may be empty for load balancers).</summary>
     public ServiceIpAllocator(
@@ -55,10 +56,14 @@ public sealed partial class ServiceIpAllocator
         }
 
         _spans = Ranges.Select(Usable).ToArray();
+        _claims = new ClaimsCache(store, StoreKeys.ServiceIpsPrefix(cluster), timeProvider, ClaimsMaxAge);
         Capacity = _spans.Aggregate(UInt128.Zero, (sum, s) => sum + s.Count);
     }
 
     /// <summary>Which addresses this allocator hands out.</summary>
+    /// <summary>How long a read of the allocation records serves as a hint for further allocations.</summary>
+    public static readonly TimeSpan ClaimsMaxAge = TimeSpan.FromSeconds(2);
+
     public ServiceIpKind Kind { get; }
 
     /// <summary>The ranges addresses come from, in configuration order.</summary>
@@ -102,8 +107,7 @@ public sealed partial class ServiceIpAllocator
             }
         }
 
-        var prefix = StoreKeys.ServiceIpsPrefix(_cluster);
-        var records = await ServiceClaims.ListAsync(_store, prefix, cancellationToken).ConfigureAwait(false);
+        var records = await _claims.GetAsync(cancellationToken).ConfigureAwait(false);
         var held = records.Where(r => r.Record.Owner == owner && r.Record.Kind == _kindName).OrderBy(r => r.Kv.CreateRevision).ToList();
         return wanted is null
             ? await AllocateFreeAsync(owner, held.Count > 0 ? held[0].Record : null, records, cancellationToken).ConfigureAwait(false)
@@ -126,11 +130,30 @@ public sealed partial class ServiceIpAllocator
             }
         }
 
+        await _store.DeleteAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), cancellationToken).ConfigureAwait(false);
+        _claims.Invalidate();
         return released;
     }
 
     /// <summary>The addresses of this kind held in the cluster, in key order.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    /// <summary>
+    /// Releases what <paramref name="owner"/> holds, cheaply when it holds nothing (no owner index, nothing in a recent
+    /// view): for the "drop what the spec no longer asks for" check made on every Service at every change.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<int> ReleaseIfHeldAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (await _store.GetAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), cancellationToken).ConfigureAwait(false) is null
+            && !(await _claims.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner && r.Record.Kind == _kindName))
+        {
+            return 0;
+        }
+
+        return await ReleaseAsync(owner, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<ServiceAllocationRecord>> ListAsync(CancellationToken cancellationToken = default) =>
         (await ServiceClaims.ListAsync(_store, StoreKeys.ServiceIpsPrefix(_cluster), cancellationToken).ConfigureAwait(false))
             .Select(r => r.Record)
@@ -157,6 +180,7 @@ public sealed partial class ServiceIpAllocator
             .ConfigureAwait(false);
         if (!created)
         {
+            _claims.Invalidate();
             return ServiceClaims.SameSlot(holder, record)
                 ? new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}")
                 : new ServiceIpAllocation(
@@ -164,6 +188,8 @@ public sealed partial class ServiceIpAllocator
                     null,
                     $"{owner}: requested {Word} {text} is already allocated to {holder?.Owner ?? "another Service"}{(holder is null ? "" : $" ({holder.Kind})")}");
         }
+
+        await _store.PutAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), text, 0, cancellationToken).ConfigureAwait(false);
 
         // Moving to a requested address: give the old one(s) back only now that the new one is held.
         foreach (var old in held)
@@ -173,6 +199,15 @@ public sealed partial class ServiceIpAllocator
                 await _store.DeleteAsync(StoreKeys.ServiceIp(_cluster, oldAddress), cancellationToken).ConfigureAwait(false);
                 LogReleased(_logger, _kindName, old.Value, owner);
             }
+        }
+
+        if (held.Count > 0)
+        {
+            _claims.Invalidate();
+        }
+        else
+        {
+            _claims.Added(StoreKeys.ServiceIp(_cluster, wanted), record);
         }
 
         LogAllocated(_logger, _kindName, text, owner);
@@ -196,7 +231,6 @@ public sealed partial class ServiceIpAllocator
             }
         }
 
-        var prefix = StoreKeys.ServiceIpsPrefix(_cluster);
         var start = Capacity == 0 ? UInt128.Zero : StableHash.Hash($"{_kindName}\n{owner}", StableHash.PrimarySeed) % Capacity;
         for (UInt128 step = 0; step < Capacity && (UInt128)used.Count < Capacity; step++)
         {
@@ -211,12 +245,15 @@ public sealed partial class ServiceIpAllocator
             var (created, holder) = await ServiceClaims.TryCreateAsync(_store, key, record, cancellationToken).ConfigureAwait(false);
             if (created)
             {
-                var winner = await ServiceClaims.SettleAsync(_store, prefix, key, record, cancellationToken).ConfigureAwait(false);
-                if (winner != record)
+                // Agents racing for the same owner with different views may have created different addresses: the
+                // owner's index key decides which claim stands, and the others are given back.
+                if (await SettleOwnerAsync(owner, key, record, cancellationToken).ConfigureAwait(false) is { } winner)
                 {
-                    return new ServiceIpAllocation(ServiceAllocationStatus.Existing, IPAddress.Parse(winner.Value), $"{owner} already holds {Word} {winner.Value}");
+                    _claims.Invalidate();
+                    return new ServiceIpAllocation(ServiceAllocationStatus.Existing, IPAddress.Parse(winner), $"{owner} already holds {Word} {winner}");
                 }
 
+                _claims.Added(key, record);
                 LogAllocated(_logger, _kindName, record.Value, owner);
                 return new ServiceIpAllocation(ServiceAllocationStatus.Allocated, candidate, $"allocated {Word} {record.Value} to {owner}");
             }
@@ -227,6 +264,7 @@ public sealed partial class ServiceIpAllocator
             }
 
             // Another agent took it since the list: try the next one.
+            _claims.Invalidate();
             used.Add(candidate);
         }
 
@@ -235,6 +273,50 @@ public sealed partial class ServiceIpAllocator
             ServiceAllocationStatus.Exhausted,
             null,
             string.Create(CultureInfo.InvariantCulture, $"{owner}: no free {Word} left in {RangesText} ({Capacity} addresses, all allocated)"));
+    }
+
+    /// <summary>
+    /// Makes the owner's index key name the claim just created under <paramref name="key"/>; when it already names
+    /// another live claim of the same owner, gives this one back and returns the other address. Null: this claim stands.
+    /// </summary>
+    private async Task<string?> SettleOwnerAsync(string owner, string key, ServiceAllocationRecord record, CancellationToken cancellationToken)
+    {
+        var ownerKey = StoreKeys.ServiceIpOwner(_cluster, _kindName, owner);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if ((await _store.CreateAsync(ownerKey, record.Value, 0, cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                return null;
+            }
+
+            var current = await _store.GetAsync(ownerKey, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                continue; // given back meanwhile: create it again
+            }
+
+            if (current.Value == record.Value)
+            {
+                return null;
+            }
+
+            if (TryParseAddress(current.Value, out var other)
+                && await _store.GetAsync(StoreKeys.ServiceIp(_cluster, other), cancellationToken).ConfigureAwait(false) is { } otherKv
+                && ServiceAllocationRecord.FromJson(otherKv.Value) is { } otherRecord
+                && ServiceClaims.SameSlot(otherRecord, record))
+            {
+                await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                return otherRecord.Value;
+            }
+
+            // The index names an address the owner no longer holds: this claim takes its place.
+            if ((await _store.UpdateAsync(ownerKey, record.Value, current.ModRevision, 0, cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     private ServiceAllocationRecord NewRecord(string owner, string value) =>

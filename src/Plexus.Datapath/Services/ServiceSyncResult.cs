@@ -1,0 +1,8 @@
+namespace Plexus.Datapath.Services;
+
+/// <summary>Result of a sync.</summary>
+/// <param name="Added">Frontends newly programmed.</param>
+/// <param name="Updated">Frontends whose backends or options changed.</param>
+/// <param name="Removed">Frontends removed.</param>
+/// <param name="Errors">Frontends that could not be programmed, each with a reason (e.g. map full); the rest was applied.</param>
+public sealed record ServiceSyncResult(int Added, int Updated, int Removed, IReadOnlyList<string> Errors);

@@ -1,0 +1,290 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Plexus.Datapath;
+using Plexus.Datapath.Maps;
+using Plexus.Datapath.Node;
+using Plexus.Integration.Tests.Support;
+using Plexus.Interop.Bpf;
+using Plexus.Interop.Namespaces;
+using Plexus.Interop.Netlink;
+using Plexus.Lab.Topology;
+
+namespace Plexus.Integration.Tests;
+
+/// <summary>
+/// Services through the eBPF datapath with real traffic (issue #5): every pod reaches a 3-backend service by its VIP
+/// and named target port, new connections spread evenly, hairpin works, backend churn ends pinned connections with a
+/// RST while the others keep going, an empty service refuses at once, and NodePort/LoadBalancer addresses answer
+/// an external host through either node.
+/// </summary>
+[Collection(LabCollection.Name)]
+[Trait("Category", "Privileged")]
+public sealed class LabServiceTrafficTests
+{
+    private const string Topology = """
+        apiVersion: plexus.io/v1
+        kind: Lab
+        metadata: {name: NAME}
+        spec:
+          clusters:
+          - {name: c1, id: 1, podCIDR: 10.1.0.0/16, nodes: [n1, n2]}
+          namespaces:
+          - {name: web, labels: {team: web}}
+          - {name: other}
+          pods:
+          - {name: web1, namespace: web, node: n1, labels: {app: web}, serve: [{port: 8080, protocol: tcp, name: http}, 5353/udp]}
+          - {name: web2, namespace: web, node: n2, labels: {app: web}, serve: [{port: 8080, protocol: tcp, name: http}, 5353/udp]}
+          - {name: web3, namespace: web, node: n2, labels: {app: web}, serve: [{port: 8080, protocol: tcp, name: http}, 5353/udp]}
+          - {name: client1, namespace: web, node: n1, labels: {app: client}, serve: [80/tcp]}
+          - {name: client2, namespace: other, node: n2, labels: {app: client}, serve: [80/tcp]}
+          externals:
+          - {name: ext1, address: 198.51.100.10, serve: [80/tcp]}
+        """;
+
+    private const string WebService = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: web}
+        spec:
+          selector: {app: web}
+          ports:
+          - {name: http, port: 80, targetPort: http}
+          - {name: dns, port: 53, targetPort: 5353, protocol: UDP}
+        """;
+
+    private static readonly string[] Backends = ["web/web1", "web/web2", "web/web3"];
+
+    [Fact]
+    public async Task Every_pod_reaches_a_three_backend_service_by_vip_and_named_port_and_3000_connections_spread_evenly()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        var status = await lab.UpAsync();
+        var vip = await ApplyAsync(lab, WebService, "web", "web");
+        Assert.True(IPNetwork.Parse("10.96.0.0/12").Contains(IPAddress.Parse(vip)), $"clusterIP {vip} in the service CIDR");
+
+        foreach (var pod in status["pods"]!.AsArray().Select(p => $"{(string)p!["namespace"]!}/{(string)p["name"]!}"))
+        {
+            // Every pod, the backends too (hairpin when Maglev picks the pod itself), over TCP and UDP.
+            var tcp = await CountAsync(lab, pod, $"{vip}:80", 30);
+            Assert.Equal(30, tcp.Succeeded);
+            Assert.All(tcp.Replies.Keys, reply => Assert.Contains(reply, Backends));
+            var udp = await CountAsync(lab, pod, $"{vip}:53", 10, "udp");
+            Assert.Equal(10, udp.Succeeded);
+            Assert.All(udp.Replies.Keys, reply => Assert.Contains(reply, Backends));
+        }
+
+        var spread = await CountAsync(lab, "web/client1", $"{vip}:80", 3000);
+        Assert.Equal(3000, spread.Succeeded);
+        Assert.All(Backends, backend => Assert.InRange(spread.Replies.GetValueOrDefault(backend), 900, 1100));
+    }
+
+    [Fact]
+    public async Task A_pod_reaches_itself_through_the_vip()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        await lab.UpAsync();
+        var vip = await ApplyAsync(lab, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: self, namespace: web}
+            spec:
+              selector: {app: client}
+              ports:
+              - {port: 80, targetPort: 80}
+            """, "web", "self");
+
+        var hairpin = await CountAsync(lab, "web/client1", $"{vip}:80", 20);
+
+        Assert.Equal(20, hairpin.Succeeded);
+        Assert.Equal(["web/client1"], hairpin.Replies.Keys);
+    }
+
+    [Fact]
+    public async Task Removing_a_backend_resets_its_connections_and_leaves_the_others_untouched()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        await lab.UpAsync();
+        var vip = await ApplyAsync(lab, WebService, "web", "web");
+
+        // Twelve held connections, six from each of two clients on different nodes: Maglev spreads them over the backends.
+        var holds = new[] { "web/client1", "other/client2" }
+            .Select(client => lab.PlexusAsync("lab", "exec", client, "--", "sh", "-c",
+                $"for i in 1 2 3 4 5 6; do plexus-probe connect {vip}:80 --hold 20s --interval 100ms --timeout 2s & done; wait"))
+            .ToList();
+        // `plexus services` counts each backend's open connections from the client nodes' conntrack: wait for all twelve.
+        var counts = new Dictionary<string, long>();
+        await Wait.UntilAsync(async () =>
+        {
+            var services = await lab.PlexusAsync("services", "-o", "json");
+            counts = JsonNode.Parse(services.Stdout)!.AsArray()
+                .Where(f => (string?)f!["service"] == "web" && (int?)f["port"] == 80 && (string?)f["kind"] == "ClusterIP")
+                .SelectMany(f => f!["backends"]!.AsArray())
+                .GroupBy(b => (string)b!["pod"]!)
+                .ToDictionary(g => g.Key, g => g.Sum(b => (long)b!["connections"]!));
+            return counts.Values.Sum() >= 12;
+        }, TimeSpan.FromSeconds(15), "twelve held connections counted by plexus services");
+        Assert.True(counts.GetValueOrDefault("web/web3") > 0, $"no held connection landed on web3: {string.Join(", ", counts)}");
+        await DeletePodAsync(lab, "n2", "web", "web3");
+        var ended = (await Task.WhenAll(holds))
+            .SelectMany(r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => (Result: r, Json: JsonNode.Parse(line)!)))
+            .ToList();
+
+        var onRemoved = ended.Where(e => (string?)e.Json["reply"] == "web/web3").ToList();
+        var onOthers = ended.Where(e => (string?)e.Json["reply"] is "web/web1" or "web/web2").ToList();
+        Assert.Equal(12, onRemoved.Count + onOthers.Count);
+        Assert.NotEmpty(onRemoved);
+        Assert.All(onOthers, e => Assert.True((string)e.Json["end"]! == "completed", $"untouched connection ended: {e.Result}"));
+        Assert.All(onRemoved, e =>
+        {
+            // Ended cleanly and promptly by a RST, not black-holed until the client's timeout.
+            Assert.True((string)e.Json["end"]! == "reset", $"connection to the removed backend: {e.Result}");
+            Assert.True((long)e.Json["elapsedMs"]! < 18000, $"reset came late (black-holed until the timeout?): {e.Result}");
+        });
+
+        var after = await CountAsync(lab, "web/client1", $"{vip}:80", 200);
+        Assert.Equal(200, after.Succeeded);
+        Assert.DoesNotContain("web/web3", after.Replies.Keys);
+    }
+
+    [Fact]
+    public async Task A_service_without_backends_refuses_at_once_and_counts_service_backend_not_found()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        await lab.UpAsync();
+        var vip = await ApplyAsync(lab, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: empty, namespace: web}
+            spec:
+              selector: {app: nobody}
+              ports:
+              - {port: 80, targetPort: 8080}
+            """, "web", "empty");
+        var before = Dropped(lab, "n1", DropReason.ServiceBackendNotFound);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await lab.PlexusAsync("lab", "exec", "web/client1", "--", "plexus-probe", "connect", $"{vip}:80", "--timeout", "3s");
+        clock.Stop();
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("ConnectionRefused", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"refused after {clock.Elapsed}");
+        Assert.True(Dropped(lab, "n1", DropReason.ServiceBackendNotFound) > before, "a SERVICE_BACKEND_NOT_FOUND drop counted on n1");
+    }
+
+    [Fact]
+    public async Task NodePort_and_LoadBalancer_addresses_answer_an_external_host_through_either_node()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        var status = await lab.UpAsync();
+        await ApplyAsync(lab, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-lb, namespace: web}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports:
+              - {name: http, port: 80, targetPort: http}
+            """, "web", "web-lb");
+        var service = await GetServiceAsync(lab, "web", "web-lb");
+        var nodePort = (int)service["spec"]!["ports"]![0]!["nodePort"]!;
+        Assert.InRange(nodePort, 30000, 32767);
+        var lbIp = (string)service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!;
+        var nodes = status["nodes"]!.AsArray().Select(n => (Name: (string)n!["name"]!, Address: (string)n["address"]!)).ToList();
+        Assert.Equal(2, nodes.Count);
+
+        foreach (var (name, address) in nodes)
+        {
+            var viaNodePort = await CountAsync(lab, "ext/ext1", $"{address}:{nodePort}", 30);
+            Assert.True(viaNodePort.Succeeded == 30, $"NodePort via {name}: {viaNodePort}");
+            Assert.All(viaNodePort.Replies.Keys, reply => Assert.Contains(reply, Backends));
+            // The backends on the other node are reached too (SNAT through the tunnel).
+            Assert.True(viaNodePort.Replies.Count >= 2, $"NodePort via {name} reached only {string.Join(", ", viaNodePort.Replies.Keys)}");
+
+            RouteThroughNode(lab, lbIp, address);
+            var viaLb = await CountAsync(lab, "ext/ext1", $"{lbIp}:80", 30);
+            Assert.True(viaLb.Succeeded == 30, $"LoadBalancer {lbIp} via {name}: {viaLb}");
+            Assert.All(viaLb.Replies.Keys, reply => Assert.Contains(reply, Backends));
+        }
+    }
+
+    private sealed record Tally(int Succeeded, Dictionary<string, int> Replies, string Raw)
+    {
+        public override string ToString() => Raw;
+    }
+
+    private static async Task<string> ApplyAsync(LabUnderTest lab, string manifest, string ns, string name)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"plexus-svc-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, manifest);
+        try
+        {
+            var applied = await lab.PlexusAsync("apply", "-f", file);
+            Assert.True(applied.ExitCode == 0, applied.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var service = await GetServiceAsync(lab, ns, name);
+        var vip = (string?)service["spec"]?["clusterIP"];
+        Assert.False(string.IsNullOrEmpty(vip), service.ToJsonString());
+
+        // Applied means programmed within about a second on every node: wait until the VIP answers (or refuses).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return vip!;
+    }
+
+    private static async Task<JsonNode> GetServiceAsync(LabUnderTest lab, string ns, string name)
+    {
+        JsonNode? service = null;
+        await Wait.UntilAsync(async () =>
+        {
+            var get = await lab.PlexusAsync("get", "service", name, "-n", ns, "-o", "json");
+            service = get.ExitCode == 0 ? JsonNode.Parse(get.Stdout) : null;
+            return service?["spec"]?["clusterIP"] is not null
+                && (service["spec"]?["type"] is null || (string?)service["spec"]!["type"] != "LoadBalancer" || service["status"]?["loadBalancer"]?["ingress"]?[0] is not null);
+        }, TimeSpan.FromSeconds(10), $"service {ns}/{name} allocated");
+        return service!;
+    }
+
+    private static async Task<Tally> CountAsync(LabUnderTest lab, string from, string target, int count, string protocol = "tcp")
+    {
+        var run = await lab.PlexusAsync("lab", "exec", from, "--", "plexus-probe", "connect", target, "--protocol", protocol, "--count", $"{count}", "--timeout", "2s");
+        var json = JsonNode.Parse(run.Stdout.Trim()) ?? throw new InvalidOperationException(run.ToString());
+        var replies = json["replies"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!);
+        return new Tally((int)json["succeeded"]!, replies, $"{from} → {target}: {run}");
+    }
+
+    private static async Task DeletePodAsync(LabUnderTest lab, string node, string ns, string pod)
+    {
+        using var agent = new Plexus.Lab.Agents.AgentClient(lab.Paths.AgentSocket("c1", node));
+        Assert.Equal(200, await agent.DeleteEndpointAsync(ns, pod));
+    }
+
+    private static void RouteThroughNode(LabUnderTest lab, string address, string node)
+    {
+        using var fabric = NetNs.Open(LabNames.Fabric(lab.Name));
+        NetNs.Run(fabric, () =>
+        {
+            using var rtnl = new RtNetlink();
+            rtnl.ReplaceRoute(new RouteSpec { Destination = new IPNetwork(IPAddress.Parse(address), 32), Gateway = IPAddress.Parse(node), OutputLink = "br0" });
+            return 0;
+        });
+    }
+
+    private static ulong Dropped(LabUnderTest lab, string node, DropReason reason)
+    {
+        using var map = BpfMap.OpenPinned(Path.Combine(lab.Paths.PinDirectory("c1", node), MapNames.Metrics));
+        ulong total = 0;
+        foreach (var direction in new byte[] { 1, 2 })
+        {
+            var values = map.LookupPerCpu<MetricsKey, MetricsValue>(new MetricsKey { Reason = (byte)reason, Direction = direction });
+            total += values?.Aggregate(0UL, (sum, v) => sum + v.Packets) ?? 0;
+        }
+
+        return total;
+    }
+}
