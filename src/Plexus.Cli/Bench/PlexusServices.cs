@@ -27,6 +27,13 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
     private static readonly TimeSpan ProgramReport = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AgentCallTimeout = TimeSpan.FromSeconds(30);
 
+    // After programming, the agents still write every Service's resolved record to etcd; measuring meanwhile measures
+    // that work competing for the two cores (the first repetition after 10,000 Services ran at half the rate). An
+    // install ends when every agent used less than QuietCpu of a core over QuietWindow, or after QuietTimeout.
+    private const double QuietCpu = 10;
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuietTimeout = TimeSpan.FromMinutes(2);
+
     /// <inheritdoc/>
     public override async Task InstallAsync(int count, int targetPort, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -66,6 +73,8 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
             {
                 await WaitProgrammedAsync(node, count, appliedAt, clock, progress, cancellationToken).ConfigureAwait(false);
             }
+
+            await WaitQuietAsync(clock, progress, cancellationToken).ConfigureAwait(false);
 
             Count = count;
         }
@@ -114,6 +123,27 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
 
             await Task.Delay(ProgramPoll, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Waits until every agent is (nearly) idle, bounded by QuietTimeout; reports how long it took.
+    private async Task WaitQuietAsync(Stopwatch clock, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var status = await LabStatus.CollectAsync(lab, cancellationToken).ConfigureAwait(false);
+        var pids = status.Nodes.Select(n => n.AgentPid).OfType<int>().ToList();
+        var deadline = clock.Elapsed + QuietTimeout;
+        IReadOnlyList<AgentUsage> usage = [];
+        while (clock.Elapsed < deadline)
+        {
+            usage = await AgentUsage.MeasureAsync(pids, QuietWindow, cancellationToken).ConfigureAwait(false);
+            if (usage.All(u => u.CpuPercent < QuietCpu))
+            {
+                progress($"plexus: agents idle after {Seconds(clock.Elapsed)}");
+                return;
+            }
+        }
+
+        var busy = string.Join(", ", usage.Select(u => u.CpuPercent.ToString("0", CultureInfo.InvariantCulture) + "%"));
+        progress($"plexus: agents still busy ({busy} of a core) {QuietTimeout.TotalMinutes:0} min after programming; measuring anyway");
     }
 
     /// <summary>The Services <paramref name="first"/> … <paramref name="last"/> as one multi-document YAML manifest.</summary>
