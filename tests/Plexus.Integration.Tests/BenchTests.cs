@@ -9,7 +9,7 @@ using Plexus.Lab.Topology;
 namespace Plexus.Integration.Tests;
 
 /// <summary>
-/// <c>plexus bench --quick -o json</c> end to end, for connrate and for propagation + agent: it builds a Plexus lab and a
+/// <c>plexus bench --quick -o json</c> end to end, for connrate, for services and for propagation + agent: it builds a Plexus lab and a
 /// baseline, prints the contract's JSON shape (null baseline and ratio where the baseline has no counterpart), and
 /// leaves no namespace behind (the propagation pods included). Benchmarks, not tests: no figure is asserted beyond being
 /// a positive number.
@@ -18,6 +18,9 @@ namespace Plexus.Integration.Tests;
 public sealed partial class BenchTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
+
+    // Installing 1,000 Services through the control plane takes about a minute on a busy machine.
+    private static readonly TimeSpan ServicesLimit = TimeSpan.FromSeconds(300);
 
     [Fact]
     public async Task Quick_connrate_prints_results_with_baseline_and_ratio_and_cleans_up()
@@ -89,6 +92,38 @@ public sealed partial class BenchTests
         }
     }
 
+    [Fact]
+    public async Task Quick_services_prints_a_rate_per_service_count_with_baseline_and_the_flatness_and_cleans_up()
+    {
+        var (exit, stdout, stderr) = await RunBenchAsync(ServicesLimit, "bench", "--quick", "--scenario", "services", "-o", "json");
+        var names = LabNamesIn(stderr);
+        try
+        {
+            Assert.True(exit == 0, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            var results = JsonNode.Parse(stdout)!["results"]!.AsArray().Select(r => r!.AsObject()).ToList();
+            Assert.All(results, r => Assert.Equal("services", (string)r["scenario"]!));
+            string[] metrics = ["tcp connections via VIP, 1 service", "tcp connections via VIP, 1,000 services", "rate at 1,000 services / at 1 service"];
+            Assert.Equal(metrics, results.Select(r => (string)r["metric"]!));
+            foreach (var result in results)
+            {
+                // Both sides install the services (Plexus: plexus apply; baseline: kube-proxy's iptables rules), so every
+                // figure, the flatness included, has a baseline and a ratio.
+                Assert.Equal(((string)result["metric"]!).StartsWith("rate at", StringComparison.Ordinal) ? "ratio" : "1/s", (string)result["unit"]!);
+                Assert.True((double)result["plexus"]! > 0, result.ToJsonString());
+                Assert.True((double)result["baseline"]! > 0, result.ToJsonString());
+                Assert.True((double)result["ratio"]! > 0, result.ToJsonString());
+            }
+
+            Assert.Contains("services plexus: plexus apply -f of 999 services", stderr, StringComparison.Ordinal);
+            Assert.Contains("services baseline: iptables-restore of 1,000 services", stderr, StringComparison.Ordinal);
+            AssertCleanedUp(names);
+        }
+        finally
+        {
+            await LabsDownAsync(names);
+        }
+    }
+
     private static void AssertCleanedUp(List<string> names)
     {
         Assert.Equal(2, names.Count);
@@ -108,7 +143,9 @@ public sealed partial class BenchTests
         BuildingLine().Match(progress) is { Success: true } m ? [m.Groups[1].Value, m.Groups[2].Value] : [];
 
     // Runs bin/plexus with a longer bound than Cli.RunAsync; on overrun it sends SIGTERM so the bench cleans up.
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunBenchAsync(params string[] args)
+    private static Task<(int Exit, string Stdout, string Stderr)> RunBenchAsync(params string[] args) => RunBenchAsync(Limit, args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunBenchAsync(TimeSpan limit, params string[] args)
     {
         var info = new ProcessStartInfo(Binaries.FindPlexus("plexus") ?? throw new InvalidOperationException("bin/plexus not built"))
         {
@@ -124,7 +161,7 @@ public sealed partial class BenchTests
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);

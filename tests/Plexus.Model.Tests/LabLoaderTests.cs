@@ -31,6 +31,7 @@ public sealed class LabLoaderTests
         Assert.Equal(Cidr.Parse("10.1.0.0/16"), lab.Clusters[0].PodCidr);
         Assert.Equal(["n1", "n2"], lab.Clusters[0].Nodes);
         Assert.Equal(Cidr.Parse("172.20.1.240/28"), lab.Clusters[0].LoadBalancerPool);
+        Assert.Null(lab.Clusters[0].MaglevTableSize);
         Assert.Equal("blue", lab.Namespaces[0].Labels["team"]);
         Assert.Equal("x", lab.Namespaces[0].Labels["kubernetes.io/metadata.name"]);
         var a = lab.Pods[0];
@@ -55,6 +56,8 @@ public sealed class LabLoaderTests
     [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: banana, nodes", "spec.clusters[0].loadBalancerPool", "")]
     [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: 10.96.0.0/28, nodes", "spec.clusters[0].loadBalancerPool", "overlaps the pod CIDR 10.1.0.0/16 or the service range")]
     [InlineData("id: 1, nodes", "id: 1, loadBalancerPool: 172.20.1.0/28, nodes", "spec.clusters[0].loadBalancerPool", "holds 172.20.1.11, an address of the cluster's node subnet")]
+    [InlineData("id: 1, nodes", "id: 1, maglevTableSize: 250, nodes", "spec.clusters[0].maglevTableSize", "")]
+    [InlineData("id: 1, nodes", "id: 1, maglevTableSize: 1000, nodes", "spec.clusters[0].maglevTableSize", "1000 is not a prime")]
     public void Mistakes_are_reported_with_their_path(string find, string replace, string path, string reason)
     {
         var result = LabLoader.Parse(Valid.Replace(find, replace, StringComparison.Ordinal), "lab.yaml");
@@ -63,6 +66,15 @@ public sealed class LabLoaderTests
         var error = Assert.Single(result.Errors, e => e.Path == path);
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
         Assert.Equal("lab.yaml", error.File);
+    }
+
+    [Fact]
+    public void Maglev_table_size_is_read_per_cluster()
+    {
+        var result = LabLoader.Parse(Valid.Replace("id: 1, nodes", "id: 1, maglevTableSize: 251, nodes", StringComparison.Ordinal), "lab.yaml");
+
+        Assert.True(result.Ok, string.Join("; ", result.Errors));
+        Assert.Equal(251, result.Lab!.Clusters[0].MaglevTableSize);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public static class BaselineBed
 
         progress($"baseline {name} is up (kernel VXLAN, static routes, no BPF)");
         return new BenchBed("baseline", LabNames.Pod(name, cluster.Name, "bench", Pods[0]), LabNames.Pod(name, cluster.Name, "bench", Pods[1]), PodIp(1), PodMtu,
-            new BaselinePods(name));
+            new BaselinePods(name), new IptablesServices(LabNames.Node(name, cluster.Name, cluster.Nodes[0]), PodIp(1), cluster.PodCidr.ToString()));
     }
 
     /// <summary>Removes every namespace of baseline <paramref name="name"/>, with whatever runs in them.</summary>

@@ -18,13 +18,19 @@ public sealed class BenchProcess : IAsyncDisposable
     /// Runs <paramref name="argv"/> in <paramref name="netns"/> and returns its standard output; fails when it exits
     /// non-zero or runs longer than <paramref name="timeout"/> (it is killed then).
     /// </summary>
-    public static async Task<string> RunAsync(string netns, IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<string> RunAsync(string netns, IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(NetnsCommand.StartInfo(netns, argv), $"{string.Join(' ', argv)} in {netns}", timeout, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="info"/> (described as <paramref name="what"/> in errors) and returns its standard output,
+    /// handing each line to <paramref name="line"/> as it arrives when given; fails like the overload above.
+    /// </summary>
+    public static async Task<string> RunAsync(ProcessStartInfo info, string what, TimeSpan timeout, Action<string>? line, CancellationToken cancellationToken)
     {
-        var info = NetnsCommand.StartInfo(netns, argv);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        using var process = Process.Start(info) ?? throw new BenchException($"could not start {argv[0]}");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        using var process = Process.Start(info) ?? throw new BenchException($"could not start {what}");
+        var stdout = ReadAsync(process.StandardOutput, line);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
@@ -37,14 +43,14 @@ public sealed class BenchProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new BenchException($"{string.Join(' ', argv)} in {netns} did not finish within {timeout.TotalSeconds:0} s");
+            throw new BenchException($"{what} did not finish within {timeout.TotalSeconds:0} s");
         }
 
         var output = await stdout.ConfigureAwait(false);
         var error = await stderr.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new BenchException($"{string.Join(' ', argv)} in {netns} exited with {process.ExitCode}: {Last(error.Length > 0 ? error : output)}");
+            throw new BenchException($"{what} exited with {process.ExitCode}: {Last(error.Length > 0 ? error : output)}");
         }
 
         return output;
@@ -95,6 +101,23 @@ public sealed class BenchProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static async Task<string> ReadAsync(StreamReader reader, Action<string>? line)
+    {
+        if (line is null)
+        {
+            return await reader.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var text = new StringBuilder();
+        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } next)
+        {
+            text.AppendLine(next);
+            line(next);
+        }
+
+        return text.ToString();
     }
 
     private void Keep(object sender, DataReceivedEventArgs e)

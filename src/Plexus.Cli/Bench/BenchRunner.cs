@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Plexus.Lab.Runtime;
 
@@ -26,7 +25,7 @@ public sealed class BenchRunner(Action<string> progress)
             var results = new List<BenchResult>();
             foreach (var scenario in scenarios)
             {
-                results.AddRange(await MeasureAsync(scenario, plexus, baseline, settings, cancellationToken).ConfigureAwait(false));
+                results.AddRange(await scenario.RunAsync(plexus, baseline, settings, progress, cancellationToken).ConfigureAwait(false));
             }
 
             return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu));
@@ -35,49 +34,6 @@ public sealed class BenchRunner(Action<string> progress)
         {
             await CleanUpAsync(labName, baselineName).ConfigureAwait(false);
         }
-    }
-
-    private async Task<IEnumerable<BenchResult>> MeasureAsync(BenchScenario scenario, BenchBed plexus, BenchBed baseline, BenchSettings settings, CancellationToken cancellationToken)
-    {
-        BenchBed[] beds = scenario.HasBaseline ? [plexus, baseline] : [plexus];
-        var samples = beds.ToDictionary(b => b, _ => scenario.Metrics.Select(_ => new List<double>()).ToArray());
-        var servers = new List<BenchProcess>();
-        try
-        {
-            foreach (var bed in beds)
-            {
-                if (await scenario.StartServerAsync(bed, cancellationToken).ConfigureAwait(false) is { } server)
-                {
-                    servers.Add(server);
-                }
-            }
-
-            for (var rep = 1; rep <= settings.Repetitions; rep++)
-            {
-                var order = rep % 2 == 1 ? beds : [.. beds.Reverse()];
-                foreach (var bed in order)
-                {
-                    var values = await scenario.MeasureAsync(bed, settings, cancellationToken).ConfigureAwait(false);
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        samples[bed][i].Add(values[i]);
-                    }
-
-                    var shown = scenario.Metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
-                    progress($"{scenario.Name} {rep.ToString(CultureInfo.InvariantCulture)}/{settings.Repetitions.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
-                }
-            }
-        }
-        finally
-        {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        return scenario.Metrics.Select((m, i) => new BenchResult(scenario.Name, m.Name, m.Unit, BenchResult.Median(samples[plexus][i]),
-            scenario.HasBaseline ? BenchResult.Median(samples[baseline][i]) : null));
     }
 
     private async Task CleanUpAsync(string labName, string baselineName)

@@ -9,16 +9,23 @@ namespace Plexus.Cli.Bench;
 /// <summary>The Plexus side: a lab of two nodes with one pod each, plumbed by the agents (eBPF, VXLAN between nodes).</summary>
 public static class PlexusBed
 {
+    /// <summary>
+    /// The agents' Maglev table size: the smallest allowed. The services scenario installs 10,000 services with one
+    /// backend each, and every service holds an M-entry table in kernel memory (4 × M bytes: 1 KiB here, 64 KiB at the
+    /// default 16,381, i.e. 655 MB per node).
+    /// </summary>
+    public const int MaglevTableSize = 251;
+
     private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(180);
 
-    /// <summary>The lab file: cluster c1 of nodes n1 and n2, pod client on n1 and pod server on n2.</summary>
+    /// <summary>The lab file: cluster c1 of nodes n1 and n2 (Maglev M = <see cref="MaglevTableSize"/>), pod client on n1 and pod server on n2.</summary>
     public static string Topology(string name) => $$$"""
         apiVersion: plexus.io/v1
         kind: Lab
         metadata: {name: {{{name}}}}
         spec:
           clusters:
-          - {name: c1, id: 1, podCIDR: 10.1.0.0/16, nodes: [n1, n2]}
+          - {name: c1, id: 1, podCIDR: 10.1.0.0/16, nodes: [n1, n2], maglevTableSize: {{{MaglevTableSize}}}}
           namespaces:
           - {name: bench}
           pods:
@@ -49,7 +56,7 @@ public static class PlexusBed
             }
 
             var serverNode = lab.Nodes.Single(n => n.Name == server.Node);
-            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns), new PlexusPods(lab, serverNode), lab);
+            return new BenchBed("plexus", client.Netns, server.Netns, IPAddress.Parse(server.Ip), PodMtu(client.Netns), new PlexusPods(lab, serverNode), new PlexusServices(lab), lab);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Plexus.Lab.Processes;
@@ -15,7 +16,7 @@ public sealed record BenchMetric(string Name, string Unit);
 public abstract class BenchScenario
 {
     /// <summary>The scenario names, in the order they run.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate", "propagation", "agent"];
+    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate", "services", "propagation", "agent"];
 
     /// <summary>The name used by <c>--scenario</c> and in the report.</summary>
     public abstract string Name { get; }
@@ -29,6 +30,7 @@ public abstract class BenchScenario
         "throughput" => new ThroughputScenario(),
         "latency" => new LatencyScenario(),
         "connrate" => new ConnRateScenario(),
+        "services" => new ServicesScenario(),
         "propagation" => new PropagationScenario(),
         "agent" => new AgentScenario(),
         _ => throw new ArgumentException($"unknown scenario {name}", nameof(name)),
@@ -42,6 +44,85 @@ public abstract class BenchScenario
 
     /// <summary>Runs the client once from <paramref name="bed"/>'s client pod.</summary>
     public abstract Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Measures the scenario on <paramref name="plexus"/> and, with <see cref="HasBaseline"/>, on <paramref name="baseline"/>:
+    /// starts the servers, runs <see cref="MeasureAsync"/> repetition by repetition alternating which side goes first,
+    /// and reports the medians. Scenarios that change a side's state between figures override it.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
+    {
+        BenchBed[] beds = HasBaseline ? [plexus, baseline] : [plexus];
+        var servers = await StartServersAsync(beds, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var medians = await RepeatAsync(beds, Metrics, Name, settings, progress, cancellationToken).ConfigureAwait(false);
+            return [.. Metrics.Select((m, i) => new BenchResult(Name, m.Name, m.Unit, medians[plexus][i], HasBaseline ? medians[baseline][i] : null))];
+        }
+        finally
+        {
+            await StopAsync(servers).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts <see cref="StartServerAsync"/> on every bed that needs one; on failure the ones started are stopped.</summary>
+    protected async Task<IReadOnlyList<BenchProcess>> StartServersAsync(IReadOnlyList<BenchBed> beds, CancellationToken cancellationToken)
+    {
+        var servers = new List<BenchProcess>();
+        try
+        {
+            foreach (var bed in beds)
+            {
+                if (await StartServerAsync(bed, cancellationToken).ConfigureAwait(false) is { } server)
+                {
+                    servers.Add(server);
+                }
+            }
+
+            return servers;
+        }
+        catch
+        {
+            await StopAsync(servers).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Kills <paramref name="servers"/>.</summary>
+    protected static async Task StopAsync(IReadOnlyList<BenchProcess> servers)
+    {
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <see cref="MeasureAsync"/> <see cref="BenchSettings.Repetitions"/> times per bed, alternating which bed goes
+    /// first, prints each run as <paramref name="label"/> with <paramref name="metrics"/>, and returns the median per metric and bed.
+    /// </summary>
+    protected async Task<IReadOnlyDictionary<BenchBed, double[]>> RepeatAsync(
+        IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchMetric> metrics, string label, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var samples = beds.ToDictionary(b => b, _ => metrics.Select(_ => new List<double>()).ToArray());
+        for (var rep = 1; rep <= settings.Repetitions; rep++)
+        {
+            var order = rep % 2 == 1 ? beds : [.. beds.Reverse()];
+            foreach (var bed in order)
+            {
+                var values = await MeasureAsync(bed, settings, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    samples[bed][i].Add(values[i]);
+                }
+
+                var shown = metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
+                progress($"{label} {rep.ToString(CultureInfo.InvariantCulture)}/{settings.Repetitions.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
+            }
+        }
+
+        return samples.ToDictionary(kv => kv.Key, kv => kv.Value.Select(BenchResult.Median).ToArray());
+    }
 
     /// <summary>Seconds as a tool argument.</summary>
     protected static string Seconds(TimeSpan duration) => ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -152,18 +233,25 @@ public sealed class ConnRateScenario : BenchScenario
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp connections", "1/s")];
 
     /// <inheritdoc/>
-    public override async Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
-        await BenchProcess.StartServerAsync(bed.ServerNetns,
-            [Plexus(), "bench", "connrate-server", "--port", $"{Port}", "--lifetime", Seconds(ServerLifetime)], Port, cancellationToken).ConfigureAwait(false);
+    public override Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) => StartServerAsync(bed, Port, cancellationToken);
 
     /// <inheritdoc/>
-    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
+    public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken) =>
+        [await RateAsync(bed, new IPEndPoint(bed.ServerIp, Port), settings, cancellationToken).ConfigureAwait(false)];
+
+    /// <summary>Starts <c>plexus bench connrate-server</c> on TCP <paramref name="port"/> in <paramref name="bed"/>'s server pod.</summary>
+    public static async Task<BenchProcess?> StartServerAsync(BenchBed bed, int port, CancellationToken cancellationToken) =>
+        await BenchProcess.StartServerAsync(bed.ServerNetns,
+            [Plexus(), "bench", "connrate-server", "--port", $"{port}", "--lifetime", Seconds(ServerLifetime)], port, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs <c>plexus bench connrate-client</c> against <paramref name="target"/> from <paramref name="bed"/>'s client pod; connections per second.</summary>
+    public static async Task<double> RateAsync(BenchBed bed, IPEndPoint target, BenchSettings settings, CancellationToken cancellationToken)
     {
         var output = await BenchProcess.RunAsync(bed.ClientNetns,
-            [Plexus(), "bench", "connrate-client", $"{bed.ServerIp}:{Port}", "--duration", Seconds(settings.Duration),
+            [Plexus(), "bench", "connrate-client", target.ToString(), "--duration", Seconds(settings.Duration),
                 "--workers", $"{ClientWorkers}", "--max", MaxConnections.ToString(CultureInfo.InvariantCulture)],
             settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
-        return [ConnRate.ParseRate(output)];
+        return ConnRate.ParseRate(output);
     }
 
     private static string Plexus() => Binaries.FindPlexus("plexus") ?? "plexus";

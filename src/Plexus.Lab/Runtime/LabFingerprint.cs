@@ -12,7 +12,7 @@ public static class LabFingerprint
         var text = new StringBuilder().Append("lab ").Append(lab.Name).Append('\n');
         foreach (var c in lab.Clusters)
         {
-            text.Append($"cluster {c.Name} {c.Id} {c.PodCidr} [{string.Join(' ', c.Nodes)}]\n");
+            text.Append($"cluster {c.Name} {c.Id} {c.PodCidr} [{string.Join(' ', c.Nodes)}]{(c.MaglevTableSize is { } m ? $" maglev {m}" : "")}\n");
         }
 
         foreach (var n in lab.Namespaces)

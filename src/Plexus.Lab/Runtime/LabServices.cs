@@ -44,6 +44,7 @@ public static class LabServices
                 // Labs are for trying things: unused identities go within seconds, not after production's 10 minutes.
                 "--identity-gc-interval", "2s",
                 "--identity-gc-grace", "5s",
+                .. c.MaglevTableSize is { } maglev ? ["--maglev-table-size", maglev.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
             ], node));
         }
 

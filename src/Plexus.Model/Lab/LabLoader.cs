@@ -77,6 +77,12 @@ public static class LabLoader
             var id = c.Int("id", required: true, min: 1, max: 255);
             var cidrText = c.String("podCIDR", check: v => Cidr.TryParse(v, out var p, out var e) ? (p.IsIPv6 ? "IPv4 only for now" : null) : e);
             var poolText = c.String("loadBalancerPool", check: v => Cidr.TryParse(v, out var p, out var e) ? (p.IsIPv6 ? "IPv4 only for now" : null) : e);
+            var maglev = c.Int("maglevTableSize", min: LoadBalancing.MaglevTable.MinSize, max: LoadBalancing.MaglevTable.MaxSize);
+            if (maglev is { } m && !LoadBalancing.MaglevTable.IsPrime(m))
+            {
+                c.Error("maglevTableSize", $"{m} is not a prime (e.g. 251, 1021, 4093, {LoadBalancing.MaglevTable.DefaultSize})");
+            }
+
             var nodes = c.StringItems("nodes", NameSyntax.Dns1123Label, required: true);
             if (nodes.Count == 0 && c.Has("nodes"))
             {
@@ -135,7 +141,7 @@ public static class LabLoader
                 c.Error("loadBalancerPool", $"{pool} holds {taken}, an address of the cluster's node subnet (gateway .1, nodes from .11)");
             }
 
-            clusters.Add(new LabCluster(name, id.Value, podCidr, [.. nodes.Select(n => n.Value).Distinct()]) { LoadBalancerPool = pool });
+            clusters.Add(new LabCluster(name, id.Value, podCidr, [.. nodes.Select(n => n.Value).Distinct()]) { LoadBalancerPool = pool, MaglevTableSize = maglev });
         }
 
         return clusters;
