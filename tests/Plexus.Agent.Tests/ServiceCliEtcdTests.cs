@@ -66,9 +66,23 @@ public sealed class ServiceCliEtcdTests(EtcdFixture etcd)
         await WaitFor(() => datapath.Current.Count == 6 && datapath.Current.All(f => f.Backends.Count == 1));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"applied after {clock.Elapsed}");
 
-        var get = await Plexus(cliStore, "get", "service", "web", "-n", "shop", "-o", "json");
-        Assert.True(get.Code == 0, get.Error);
-        var doc = JsonNode.Parse(get.Out)!;
+        // The controller programs the datapath first, then writes the resolved records the CLI reads.
+        JsonNode doc = null!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var get = await Plexus(cliStore, "get", "service", "web", "-n", "shop", "-o", "json");
+            Assert.True(get.Code == 0, get.Error);
+            doc = JsonNode.Parse(get.Out)!;
+            if (doc["spec"]?["clusterIP"] is not null && doc["status"]?["loadBalancer"]?["ingress"]?[0] is not null)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no resolved record in time: {get.Out}");
+            await Task.Delay(50);
+        }
+
         var clusterIp = IPAddress.Parse((string)doc["spec"]!["clusterIP"]!);
         Assert.True(Cidr.Parse("10.96.0.0/12").Contains(clusterIp), $"{clusterIp} is not in the service CIDR");
         Assert.Equal([clusterIp.ToString()], doc["spec"]!["clusterIPs"]!.AsArray().Select(n => (string)n!));
