@@ -143,17 +143,7 @@ public sealed class PolicyControllerTests : IAsyncLifetime
         _loop = Running.Start(ct => controller.RunAsync(_datapath, _datapath, ct));
     }
 
-    private async Task<string> Apply(string yaml)
-    {
-        var parsed = ManifestLoader.Parse(yaml, "test.yaml");
-        Assert.Empty(parsed.Errors);
-        foreach (var resource in parsed.Resources)
-        {
-            await _store.PutAsync(resource.Key.StoreKey, resource.ToJsonString());
-        }
-
-        return parsed.Resources[^1].Key.StoreKey;
-    }
+    private Task<string> Apply(string yaml) => StoredResources.ApplyAsync(_store, yaml);
 
     private Task Identity(uint number, string ns, string app) =>
         _store.PutAsync(StoreKeys.IdentityId(number), IdentityLabels.ForPod("c1", ns, new Dictionary<string, string> { ["app"] = app }).Canonical);

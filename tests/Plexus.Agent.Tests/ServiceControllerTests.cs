@@ -421,17 +421,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         return (controller, datapath);
     }
 
-    private async Task<string> Apply(string yaml)
-    {
-        var parsed = ManifestLoader.Parse(yaml, "test.yaml");
-        Assert.Empty(parsed.Errors);
-        foreach (var resource in parsed.Resources)
-        {
-            await _store.PutAsync(resource.Key.StoreKey, resource.ToJsonString());
-        }
-
-        return parsed.Resources[^1].Key.StoreKey;
-    }
+    private Task<string> Apply(string yaml) => StoredResources.ApplyAsync(_store, yaml);
 
     private async Task<string> Pod(
         string ns, string pod, string node, string ip, Dictionary<string, string> labels,

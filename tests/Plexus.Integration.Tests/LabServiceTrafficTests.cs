@@ -232,8 +232,15 @@ public sealed class LabServiceTrafficTests
         var vip = (string?)service["spec"]?["clusterIP"];
         Assert.False(string.IsNullOrEmpty(vip), service.ToJsonString());
 
-        // Applied means programmed within about a second on every node: wait until the VIP answers (or refuses).
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Allocated is not yet programmed: wait until every node's datapath serves the VIP.
+        foreach (var node in new[] { "n1", "n2" })
+        {
+            using var agent = new Plexus.Lab.Agents.AgentClient(lab.Paths.AgentSocket("c1", node));
+            await Wait.UntilAsync(
+                async () => (await agent.ServicesAsync()).Any(f => (string?)f!["address"] == vip),
+                TimeSpan.FromSeconds(10), $"{ns}/{name} ({vip}) programmed on {node}");
+        }
+
         return vip!;
     }
 

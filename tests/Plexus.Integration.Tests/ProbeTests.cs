@@ -115,7 +115,7 @@ public sealed class ProbeTests : IAsyncLifetime
     public async Task Hold_reports_a_server_that_goes_away()
     {
         var hold = Cli.RunAsync("plexus-probe", ["connect", $"127.0.0.1:{_port}", "--hold", "5s", "--interval", "50ms"]);
-        await Task.Delay(400);
+        await Wait.UntilAsync(() => Task.FromResult(Established(_port)), TimeSpan.FromSeconds(10), "the held connection established");
         _server.Kill();
 
         var result = await hold;
@@ -124,5 +124,14 @@ public sealed class ProbeTests : IAsyncLifetime
         var held = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
         Assert.Contains(held["end"]!.GetValue<string>(), new[] { "closed", "reset" });
         Assert.True(held["elapsedMs"]!.GetValue<long>() < 4000, result.ToString());
+    }
+
+    /// <summary>Whether the kernel lists an established connection to port <paramref name="port"/> (the client's side, in /proc/net/tcp).</summary>
+    private static bool Established(int port)
+    {
+        var remote = $":{port:X4}";
+        return File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(f => f[2].EndsWith(remote, StringComparison.Ordinal) && f[3] == "01");
     }
 }

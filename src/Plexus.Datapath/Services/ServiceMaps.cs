@@ -32,9 +32,9 @@ public sealed class ServiceMaps : IServiceDatapath
     private readonly BpfMap _revNat;
     private readonly BpfMap _maglev;
     private readonly BpfMap _conntrack;
-    private readonly Dictionary<FrontendKey, Programmed> _frontends = [];
-    private readonly Dictionary<BackendKey, BackendSlot> _backendsByKey = [];
-    private readonly Dictionary<uint, BackendKey> _backendsById = [];
+    private readonly Dictionary<L4Address, Programmed> _frontends = [];
+    private readonly Dictionary<L4Address, BackendSlot> _backendsByKey = [];
+    private readonly Dictionary<uint, L4Address> _backendsById = [];
     private readonly HashSet<ushort> _serviceIds = [];
     private Dictionary<string, byte[]> _tables = [];
     private uint _nextBackendId = 1;
@@ -71,8 +71,8 @@ public sealed class ServiceMaps : IServiceDatapath
         lock (_lock)
         {
             var errors = new List<string>();
-            var wanted = new SortedDictionary<FrontendKey, (ServiceFrontend Frontend, BackendKey[] Backends)>();
-            var kept = new HashSet<FrontendKey>();
+            var wanted = new SortedDictionary<L4Address, (ServiceFrontend Frontend, L4Address[] Backends)>();
+            var kept = new HashSet<L4Address>();
             foreach (var frontend in desired)
             {
                 if (frontend is null)
@@ -179,7 +179,7 @@ public sealed class ServiceMaps : IServiceDatapath
         }
     }
 
-    private ApplyOutcome Apply(FrontendKey key, ServiceFrontend frontend, BackendKey[] backends, Programmed? existing)
+    private ApplyOutcome Apply(L4Address key, ServiceFrontend frontend, L4Address[] backends, Programmed? existing)
     {
         // Every node sorts the same way (address, then port) so ids and tables come out alike for the same input.
         var sorted = backends.Select((b, i) => (Key: b, Backend: frontend.Backends[i]))
@@ -277,7 +277,7 @@ public sealed class ServiceMaps : IServiceDatapath
         }
     }
 
-    private void Remove(FrontendKey key, Programmed programmed)
+    private void Remove(L4Address key, Programmed programmed)
     {
         _services.Delete(key.ToMap());
         _revNat.Delete((uint)programmed.Id);
@@ -288,7 +288,7 @@ public sealed class ServiceMaps : IServiceDatapath
     }
 
     /// <summary>Takes a reference on the backend's id, creating its map entry when it is new.</summary>
-    private uint Acquire(BackendKey key, List<uint> created)
+    private uint Acquire(L4Address key, List<uint> created)
     {
         if (_backendsByKey.TryGetValue(key, out var slot))
         {
@@ -358,7 +358,7 @@ public sealed class ServiceMaps : IServiceDatapath
     }
 
     /// <summary>The Maglev map value for backends (sorted, with weights and ids), from the cache when the same set was built before.</summary>
-    private (byte[] Table, string Key) Table(List<(BackendKey Key, int Weight, uint Id)> backends)
+    private (byte[] Table, string Key) Table(List<(L4Address Key, int Weight, uint Id)> backends)
     {
         var cacheKey = string.Join(',', backends.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}*{b.Weight}#{b.Id}")));
         if (_tables.TryGetValue(cacheKey, out var cached))
@@ -422,7 +422,7 @@ public sealed class ServiceMaps : IServiceDatapath
     {
         foreach (var (id, backend) in _backends.GetEntries<uint, LbBackend>().ToList())
         {
-            var key = BackendKey.FromMap(backend);
+            var key = L4Address.FromMap(backend);
             if (_backendsByKey.ContainsKey(key))
             {
                 TryDelete(_backends, id);
@@ -443,7 +443,7 @@ public sealed class ServiceMaps : IServiceDatapath
                 continue;
             }
 
-            var key = FrontendKey.FromMap(mapKey);
+            var key = L4Address.FromMap(mapKey);
             var revNat = _revNat.Lookup<uint, LbRevNat>((uint)service.Id) ?? default;
             var table = Array.Empty<byte>();
             var ids = new List<uint>();
@@ -459,7 +459,7 @@ public sealed class ServiceMaps : IServiceDatapath
                 if (_backendsById.TryGetValue(backendId, out var backendKey))
                 {
                     _backendsByKey[backendKey].Refs++;
-                    backends.Add(new ProgrammedBackend(new ServiceBackend(backendKey.Address, backendKey.Port), backendId));
+                    backends.Add(new ProgrammedBackend(new ServiceBackend(backendKey.IPAddress, backendKey.Port), backendId));
                 }
             }
 
@@ -500,7 +500,7 @@ public sealed class ServiceMaps : IServiceDatapath
         }
     }
 
-    private static string? Validate(ServiceFrontend frontend, out FrontendKey key, out BackendKey[] backends)
+    private static string? Validate(ServiceFrontend frontend, out L4Address key, out L4Address[] backends)
     {
         backends = [];
         if (!TryKey(frontend, out key))
@@ -525,7 +525,7 @@ public sealed class ServiceMaps : IServiceDatapath
         }
 
         var list = frontend.Backends ?? [];
-        backends = new BackendKey[list.Count];
+        backends = new L4Address[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
             var b = list[i];
@@ -539,7 +539,7 @@ public sealed class ServiceMaps : IServiceDatapath
                 return $"backend {b.Address}:{b.Port} has weight {b.Weight}; weights are {MaglevBackend.MinWeight}…{MaglevBackend.MaxWeight}";
             }
 
-            backends[i] = new BackendKey(b.Address, b.Port, frontend.Protocol);
+            backends[i] = new L4Address(b.Address, b.Port, frontend.Protocol);
         }
 
         if (backends.Distinct().Count() != backends.Length)
@@ -550,7 +550,7 @@ public sealed class ServiceMaps : IServiceDatapath
         return null;
     }
 
-    private static bool TryKey(ServiceFrontend frontend, out FrontendKey key)
+    private static bool TryKey(ServiceFrontend frontend, out L4Address key)
     {
         key = default;
         if (frontend.Address is null || frontend.Address.AddressFamily != AddressFamily.InterNetwork
@@ -559,7 +559,7 @@ public sealed class ServiceMaps : IServiceDatapath
             return false;
         }
 
-        key = new FrontendKey(frontend.Address, frontend.Port, frontend.Protocol);
+        key = new L4Address(frontend.Address, frontend.Port, frontend.Protocol);
         return true;
     }
 
@@ -636,10 +636,13 @@ public sealed class ServiceMaps : IServiceDatapath
         Updated,
     }
 
-    /// <summary>A frontend's identity: IPv4 address, port, protocol.</summary>
-    private readonly record struct FrontendKey(uint AddressBits, int Port, byte Protocol) : IComparable<FrontendKey>
+    /// <summary>
+    /// A frontend's or backend's identity: IPv4 address, port, protocol; orders by address, then port, then protocol
+    /// (the order backends take in a Maglev table).
+    /// </summary>
+    private readonly record struct L4Address(uint AddressBits, int Port, byte Protocol) : IComparable<L4Address>
     {
-        public FrontendKey(IPAddress address, int port, byte protocol)
+        public L4Address(IPAddress address, int port, byte protocol)
             : this(BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes()), port, protocol)
         {
         }
@@ -658,49 +661,23 @@ public sealed class ServiceMaps : IServiceDatapath
 
         public ushort PortNetworkOrder => BinaryPrimitives.ReverseEndianness((ushort)Port);
 
-        public static FrontendKey FromMap(LbServiceKey key) =>
+        public static L4Address FromMap(LbServiceKey key) =>
             new(key.Address.ToIPAddress(DatapathConstants.FamilyIPv4), BinaryPrimitives.ReverseEndianness(key.Port), key.Protocol);
+
+        public static L4Address FromMap(LbBackend backend) =>
+            new(backend.Address.ToIPAddress(DatapathConstants.FamilyIPv4), BinaryPrimitives.ReverseEndianness(backend.Port), backend.Protocol);
 
         public LbServiceKey ToMap() => new() { Address = Address, Port = PortNetworkOrder, Protocol = Protocol, Family = DatapathConstants.FamilyIPv4 };
 
-        public int CompareTo(FrontendKey other) =>
+        public LbBackend ToBackend() => new() { Address = Address, Port = PortNetworkOrder, Protocol = Protocol };
+
+        public int CompareTo(L4Address other) =>
             AddressBits != other.AddressBits ? AddressBits.CompareTo(other.AddressBits)
             : Port != other.Port ? Port.CompareTo(other.Port)
             : Protocol.CompareTo(other.Protocol);
 
+        /// <summary>E.g. <c>10.1.0.5:80/TCP</c>; for backends, their Maglev identity: the same on every node.</summary>
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{IPAddress}:{Port}/{(Protocol == 6 ? "TCP" : "UDP")}");
-    }
-
-    /// <summary>A backend's identity: IPv4 address, port, protocol; orders by address, then port.</summary>
-    private readonly record struct BackendKey(uint AddressBits, int Port, byte Protocol) : IComparable<BackendKey>
-    {
-        public BackendKey(IPAddress address, int port, byte protocol)
-            : this(BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes()), port, protocol)
-        {
-        }
-
-        public IPAddress Address
-        {
-            get
-            {
-                var bytes = new byte[4];
-                BinaryPrimitives.WriteUInt32BigEndian(bytes, AddressBits);
-                return new IPAddress(bytes);
-            }
-        }
-
-        public static BackendKey FromMap(LbBackend backend) =>
-            new(backend.Address.ToIPAddress(DatapathConstants.FamilyIPv4), BinaryPrimitives.ReverseEndianness(backend.Port), backend.Protocol);
-
-        public LbBackend ToBackend() => new() { Address = Addr16.From(Address), Port = BinaryPrimitives.ReverseEndianness((ushort)Port), Protocol = Protocol };
-
-        public int CompareTo(BackendKey other) =>
-            AddressBits != other.AddressBits ? AddressBits.CompareTo(other.AddressBits)
-            : Port != other.Port ? Port.CompareTo(other.Port)
-            : Protocol.CompareTo(other.Protocol);
-
-        /// <summary>The Maglev identity, e.g. <c>10.1.0.5:80/TCP</c>: the same on every node.</summary>
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Address}:{Port}/{(Protocol == 6 ? "TCP" : "UDP")}");
     }
 
     private sealed class BackendSlot(uint id)
