@@ -44,6 +44,7 @@ static __always_inline void emit_verdict(struct __sk_buff *skb, const struct pac
 		.len = pkt->len,
 		.rule_id = rule_id,
 		.verdict = verdict,
+		.icmp_type = pkt->icmp_type,
 	};
 	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), 0) < 0) {
 		__u32 zero = 0;

@@ -177,7 +177,8 @@ struct flow_event {
 	__u32 len;
 	__u32 rule_id;          /* policy entry that decided a new connection (plx_policy value), 0 = none */
 	__u8 verdict;           /* 0: implied by type; VERDICT_AUDIT: a policy drop forwarded in audit mode */
-	__u8 pad2[3];
+	__u8 icmp_type;         /* ICMP: the message type */
+	__u8 pad2[2];
 };
 
 /*

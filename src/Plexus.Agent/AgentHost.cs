@@ -10,6 +10,7 @@ using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Datapath;
 using Plexus.Agent.Endpoints;
+using Plexus.Agent.Flows;
 using Plexus.Agent.Registration;
 using Plexus.Store;
 
@@ -47,6 +48,7 @@ public static partial class AgentHost
         builder.Services.AddSingleton<EndpointManager>();
         builder.Services.AddSingleton<ServiceController>();
         builder.Services.AddSingleton<PolicyController>();
+        builder.Services.AddSingleton(sp => new FlowObserver(config.FlowRingCapacity, sp.GetRequiredService<ILogger<FlowObserver>>()));
         builder.Services.AddSingleton<DatapathController>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatapathController>());
 
@@ -54,6 +56,7 @@ public static partial class AgentHost
         AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System,
             app.Services.GetRequiredService<DatapathController>(), app.Services.GetRequiredService<EndpointManager>(),
             app.Services.GetRequiredService<ServiceController>());
+        FlowsApi.Map(app, config, app.Services.GetRequiredService<FlowObserver>());
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plexus.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -36,6 +36,7 @@ public static class CliApp
             EndpointsCommand.Create(Current),
             IdentitiesCommand.Create(Current),
             ServicesCommand.Create(Current),
+            ObserveCommand.Create(Current),
             DemoCommand.Create(Current),
             LabCommand.Create(Current),
             BenchCommand.Create(Current),

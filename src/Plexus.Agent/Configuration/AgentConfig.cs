@@ -63,6 +63,15 @@ public sealed record AgentConfig
     /// <summary>Policy audit mode for every local endpoint: policy drops are reported as AUDIT and forwarded.</summary>
     public bool PolicyAuditMode { get; init; }
 
+    /// <summary>How many flows the node keeps for <c>plexus observe</c> (oldest overwritten).</summary>
+    public int FlowRingCapacity { get; init; } = DefaultFlowRingCapacity;
+
+    /// <summary>The flow ring's capacity when none is configured.</summary>
+    public const int DefaultFlowRingCapacity = Plexus.Flows.FlowRing.DefaultCapacity;
+
+    /// <summary>The largest flow ring allowed (about 1 GiB of flows at most).</summary>
+    public const int MaxFlowRingCapacity = 1 << 20;
+
     /// <summary>The Maglev table size when none is configured (Cilium's default).</summary>
     public const int DefaultMaglevTableSize = 16381;
 

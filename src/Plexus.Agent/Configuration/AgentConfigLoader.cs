@@ -33,6 +33,7 @@ public static partial class AgentConfigLoader
         public List<string>? LoadBalancerPools { get; set; }
         public int? MaglevTableSize { get; set; }
         public bool? PolicyAuditMode { get; set; }
+        public int? FlowRingCapacity { get; set; }
     }
 
     internal sealed class ApiSection
@@ -72,6 +73,9 @@ public static partial class AgentConfigLoader
 
         /// <summary>Policy audit mode for every local endpoint.</summary>
         public bool? PolicyAuditMode { get; init; }
+
+        /// <summary>How many flows the node's flow ring keeps.</summary>
+        public int? FlowRingCapacity { get; init; }
     }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
@@ -248,6 +252,12 @@ public static partial class AgentConfigLoader
             errors.Add($"{source}: maglevTableSize: {maglevProblem} (flag --maglev-table-size)");
         }
 
+        var flowRing = flags.FlowRingCapacity ?? model.FlowRingCapacity ?? AgentConfig.DefaultFlowRingCapacity;
+        if (flowRing is < 1 or > AgentConfig.MaxFlowRingCapacity)
+        {
+            errors.Add($"{source}: flowRingCapacity: {flowRing} is outside 1-{AgentConfig.MaxFlowRingCapacity} (flag --flow-ring-capacity)");
+        }
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -273,6 +283,7 @@ public static partial class AgentConfigLoader
             LoadBalancerPools = pools,
             MaglevTableSize = maglev,
             PolicyAuditMode = flags.PolicyAuditMode ?? model.PolicyAuditMode ?? false,
+            FlowRingCapacity = flowRing,
         }, errors);
     }
 
@@ -311,7 +322,7 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode, flowRingCapacity",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }

@@ -10,6 +10,7 @@ using Plexus.Agent.ControlPlane.Mirroring;
 using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Endpoints;
+using Plexus.Agent.Flows;
 using Plexus.Agent.Registration;
 using Plexus.Datapath.Maps;
 using Plexus.Datapath.Node;
@@ -24,7 +25,7 @@ namespace Plexus.Agent.Datapath;
 /// Brings up this node's datapath and keeps its maps in line with the cluster: claims the node's pod block, starts
 /// (or adopts) the eBPF datapath, restores local endpoints, then mirrors the store's ipcache and node records into
 /// the ipcache map, serves the cluster's Services (<see cref="ServiceController"/>), enforces policy
-/// (<see cref="PolicyController"/>), republishes the node's records
+/// (<see cref="PolicyController"/>), turns datapath events into flows (<see cref="FlowObserver"/>), republishes the node's records
 /// when its lease changes, and collects unused identities.
 /// Inactive without a pod CIDR in the config.
 /// </summary>
@@ -36,6 +37,7 @@ public sealed partial class DatapathController(
     IdentityAllocator identities,
     ServiceController services,
     PolicyController policies,
+    FlowObserver flows,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
@@ -90,6 +92,7 @@ public sealed partial class DatapathController(
 
         var ipcache = new IpCacheMirror([new IpCacheSource(config.Cluster, store)], timeProvider, loggerFactory.CreateLogger<IpCacheMirror>());
         var nodes = new PrefixMirror<NodeRecord>(store, StoreKeys.NodesPrefix(config.Cluster), kv => NodeRecord.FromJson(kv.Value), timeProvider, _logger);
+        var resolver = new StoreFlowResolver(store, config.Cluster, config.Node, _datapath.Policy, policies, timeProvider, _logger);
         var gc = new IdentityGarbageCollector(store, config.IdentityGcGrace, timeProvider, loggerFactory.CreateLogger<IdentityGarbageCollector>());
         await Task.WhenAll(
             ipcache.RunAsync(ApplyIpCache, stoppingToken),
@@ -97,6 +100,8 @@ public sealed partial class DatapathController(
             gc.RunAsync(config.IdentityGcInterval, stoppingToken),
             services.RunAsync(_datapath.Services, stoppingToken),
             policies.RunAsync(_datapath.Policy, new IpCacheCidrSink(_datapath), stoppingToken),
+            flows.RunAsync(_datapath, resolver, stoppingToken),
+            resolver.RunAsync(stoppingToken),
             FollowLeaseAsync(lease, stoppingToken)).ConfigureAwait(false);
     }
 

@@ -67,7 +67,9 @@ public struct FlowEvent
     /// <summary>0 (the type says it) or 4 AUDIT: a policy drop forwarded in audit mode (<see cref="Reason"/> says which).</summary>
     public byte Verdict;
 
-    private byte _pad0;
+    /// <summary>ICMP: the message type (echo request 8, echo reply 0, …).</summary>
+    public byte IcmpType;
+
     private byte _pad1;
     private byte _pad2;
 }

@@ -82,6 +82,46 @@ public sealed class AgentClient : IDisposable
         return new EndpointResult(code, null, error ?? (text.Length > 0 ? text : response.ReasonPhrase));
     }
 
+    /// <summary>
+    /// GET /v1/flows?<paramref name="query"/>: the node's flow stream, one JSON line each (Hubble's GetFlowsResponse);
+    /// with <c>follow=true</c> the lines keep coming until <paramref name="cancellationToken"/> is cancelled. Throws
+    /// <see cref="HttpRequestException"/> (with the agent's error text) when the agent refuses the query or has no datapath.
+    /// </summary>
+    public async IAsyncEnumerable<string> FlowsAsync(string query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("v1/flows?" + query, UriKind.Relative));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string? error = null;
+            try
+            {
+                error = JsonNode.Parse(text)?["error"]?.GetValue<string>();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                // Not the API's error shape.
+            }
+
+            throw new HttpRequestException(error ?? $"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+        }
+
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>GET /v1/flows/status: the flow ring's capacity, fill and losses.</summary>
+    public async Task<JsonObject> FlowStatusAsync(CancellationToken cancellationToken = default) =>
+        (await _http.GetFromJsonAsync<JsonObject>("v1/flows/status", cancellationToken).ConfigureAwait(false))!;
+
     /// <summary>DELETE /v1/endpoints/{ns}/{pod}: removes the pod's endpoint; returns the HTTP status (200 removed, 404 none).</summary>
     public async Task<int> DeleteEndpointAsync(string ns, string pod, CancellationToken cancellationToken = default)
     {

@@ -43,6 +43,7 @@ public sealed partial class PolicyController
     private readonly HashSet<int> _fedEndpoints = [];
     private readonly HashSet<int> _failed = [];
     private readonly Dictionary<Cidr, uint> _cidrs = [];
+    private IReadOnlyDictionary<int, EndpointPolicy> _compiled = new Dictionary<int, EndpointPolicy>();
     private List<PrefixMirror<Resource>> _policies = [];
     private PrefixMirror<NamespaceResource>? _namespaces;
     private PrefixMirror<IdentityLabels>? _identities;
@@ -63,6 +64,9 @@ public sealed partial class PolicyController
         (_store, _cluster, _node, _audit, _debounce, _timeProvider) = (store, config.Cluster, config.Node, config.PolicyAuditMode, config.PolicyDebounce, timeProvider);
         _logger = loggerFactory.CreateLogger<PolicyController>();
     }
+
+    /// <summary>The last compilation per local endpoint id (an immutable snapshot, swapped after each pass that changed it).</summary>
+    public IReadOnlyDictionary<int, EndpointPolicy> Compiled => Volatile.Read(ref _compiled);
 
     /// <summary>The last pass: revision, endpoints programmed, failures, warnings.</summary>
     public PolicyControllerState State => Volatile.Read(ref _state);
@@ -136,6 +140,11 @@ public sealed partial class PolicyController
         FeedEndpoints(endpoints);
 
         var update = _repository.Compute();
+        if (update.Changed.Count > 0 || update.Removed.Count > 0)
+        {
+            Volatile.Write(ref _compiled, _repository.Policies.ToDictionary());
+        }
+
         var datapath = _datapath!;
         var programmed = 0;
         foreach (var id in update.Removed)
