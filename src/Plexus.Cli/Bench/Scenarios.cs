@@ -139,6 +139,9 @@ public sealed class ThroughputScenario : BenchScenario
 
     private static readonly bool Pinned = Environment.ProcessorCount >= 2;
 
+    /// <summary><c>taskset -c CPU</c> with two or more cores (the same placement for Plexus and the baseline), else nothing.</summary>
+    public static string[] PinTo(int cpu) => Pinned ? ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture)] : [];
+
     /// <inheritdoc/>
     public override string Name => "throughput";
 
@@ -175,7 +178,7 @@ public sealed class ThroughputScenario : BenchScenario
     }
 }
 
-/// <summary>sockperf TCP ping-pong between pods across nodes: full round-trip p50 and p99, and transactions per second.</summary>
+/// <summary>sockperf TCP ping-pong between pods across nodes: full round-trip p50 and p99, and transactions per second; pinned like <see cref="ThroughputScenario"/> (client CPU 0, server CPU 1).</summary>
 public sealed partial class LatencyScenario : BenchScenario
 {
     private const int Port = 11111;
@@ -188,13 +191,13 @@ public sealed partial class LatencyScenario : BenchScenario
 
     /// <inheritdoc/>
     public override async Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) =>
-        await BenchProcess.StartServerAsync(bed.ServerNetns, ["sockperf", "server", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}"], Port, cancellationToken).ConfigureAwait(false);
+        await BenchProcess.StartServerAsync(bed.ServerNetns, [.. ThroughputScenario.PinTo(1), "sockperf", "server", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}"], Port, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
     {
         var output = await BenchProcess.RunAsync(bed.ClientNetns,
-            ["sockperf", "ping-pong", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration), "--full-rtt"],
+            [.. ThroughputScenario.PinTo(0), "sockperf", "ping-pong", "--tcp", "-i", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration), "--full-rtt"],
             settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
         return Parse(output);
     }
