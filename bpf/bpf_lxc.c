@@ -108,8 +108,8 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		if (!ct_create(&pkt, src_id, &svc_ct))
 			return forward_error(skb, &pkt, DROP_CT_MAP_INSERTION_FAILED, src_id, dst_id);
 		if (CONFIG_TRACE_NEW_FLOWS || pv.audit)
-			emit_verdict(skb, &pkt, EVENT_TRACE, pv.audit ? pv.reason : 0, obs, DIR_EGRESS, src_id, dst_id, 0, tunnel,
-				     pv.rule_id, pv.audit ? VERDICT_AUDIT : 0);
+			emit_service_verdict(skb, &pkt, EVENT_TRACE, pv.audit ? pv.reason : 0, obs, DIR_EGRESS, src_id, dst_id, 0,
+					     tunnel, pv.rule_id, pv.audit ? VERDICT_AUDIT : 0, svc_ct.rev_nat);
 	}
 
 	if (obs == TRACE_TO_STACK) {

@@ -18,10 +18,13 @@ static __always_inline void count(__u8 reason, __u8 dir, __u32 bytes)
 	}
 }
 
-/* An event with the policy's part: the rule that decided (0: none) and the verdict when the type does not imply it. */
-static __always_inline void emit_verdict(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
-					 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint,
-					 __u32 rule_id, __u8 verdict)
+/*
+ * An event with the policy's part: the rule that decided (0: none) and the verdict when the type does not imply it,
+ * and the service the connection was opened through (0: none), so flows can name it after translation.
+ */
+static __always_inline void emit_service_verdict(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason,
+						 __u8 obs, __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply,
+						 __u32 tunnel_endpoint, __u32 rule_id, __u8 verdict, __u16 rev_nat)
 {
 	struct flow_event ev = {
 		.time_ns = bpf_ktime_get_ns(),
@@ -45,6 +48,7 @@ static __always_inline void emit_verdict(struct __sk_buff *skb, const struct pac
 		.rule_id = rule_id,
 		.verdict = verdict,
 		.icmp_type = pkt->icmp_type,
+		.rev_nat = rev_nat,
 	};
 	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), 0) < 0) {
 		__u32 zero = 0;
@@ -52,6 +56,13 @@ static __always_inline void emit_verdict(struct __sk_buff *skb, const struct pac
 		if (lost)
 			(*lost)++;
 	}
+}
+
+static __always_inline void emit_verdict(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,
+					 __u8 dir, __u32 src_id, __u32 dst_id, __u8 is_reply, __u32 tunnel_endpoint,
+					 __u32 rule_id, __u8 verdict)
+{
+	emit_service_verdict(skb, pkt, type, reason, obs, dir, src_id, dst_id, is_reply, tunnel_endpoint, rule_id, verdict, 0);
 }
 
 static __always_inline void emit(struct __sk_buff *skb, const struct packet *pkt, __u8 type, __u8 reason, __u8 obs,

@@ -178,7 +178,7 @@ struct flow_event {
 	__u32 rule_id;          /* policy entry that decided a new connection (plx_policy value), 0 = none */
 	__u8 verdict;           /* 0: implied by type; VERDICT_AUDIT: a policy drop forwarded in audit mode */
 	__u8 icmp_type;         /* ICMP: the message type */
-	__u8 pad2[2];
+	__u16 rev_nat;          /* new connection through a service: its id (lb_rev_nat key), else 0 */
 };
 
 /*

@@ -64,8 +64,11 @@ public sealed class FlowDecoderTests
     [Fact]
     public void An_allowed_first_packet_names_the_allowing_policy_and_the_endpoints()
     {
-        var flow = Decoder.Decode(Event(type: 4, reason: 0, dir: 2, obs: 4, rule: 9));
+        var first = Event(type: 4, reason: 0, dir: 2, obs: 4, rule: 9);
+        first.RevNat = 3;
+        var flow = Decoder.Decode(first);
         Assert.Equal("FORWARDED", flow.Verdict);
+        Assert.Equal(new FlowService("api", "shop"), flow.DestinationService);
         Assert.Equal(0, flow.DropReason);
         Assert.Null(flow.DropReasonDesc);
         Assert.Equal(new FlowEventType(4, 4), flow.EventType);
@@ -107,6 +110,8 @@ public sealed class FlowDecoderTests
             9 => ["CiliumNetworkPolicy/x/allow-a rule#0 egress#0"],
             _ => null,
         };
+
+        public FlowService? Service(ushort serviceId) => serviceId == 3 ? new FlowService("api", "shop") : null;
 
         public IReadOnlyList<string> EnforcedBy(IPAddress address, int direction) => (address.Equals(A), direction) switch
         {

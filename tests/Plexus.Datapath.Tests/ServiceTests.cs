@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using Plexus.Datapath.Maps;
 using Plexus.Datapath.Node;
@@ -54,6 +55,11 @@ public sealed class ServiceTests : IDisposable
             Assert.Equal(pinned.Value.BackendId, translated!.Value.BackendId);
             Assert.Equal(DatapathConstants.CtService, translated.Value.Flags & DatapathConstants.CtService);
             Assert.Equal(_dp.Services.List().Single().ServiceId, translated.Value.RevNat);
+
+            // The new connection's event names the service it was opened through (flows show it after translation).
+            var opened = _dp.TakeEvents().Single(e => e.Type == 4 && BinaryPrimitives.ReverseEndianness(e.SourcePort) == sport);
+            Assert.Equal(translated.Value.RevNat, opened.RevNat);
+            Assert.Equal("x/web", _dp.Services.ServiceOf(opened.RevNat));
         }
     }
 

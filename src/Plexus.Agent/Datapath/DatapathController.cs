@@ -92,7 +92,7 @@ public sealed partial class DatapathController(
 
         var ipcache = new IpCacheMirror([new IpCacheSource(config.Cluster, store)], timeProvider, loggerFactory.CreateLogger<IpCacheMirror>());
         var nodes = new PrefixMirror<NodeRecord>(store, StoreKeys.NodesPrefix(config.Cluster), kv => NodeRecord.FromJson(kv.Value), timeProvider, _logger);
-        var resolver = new StoreFlowResolver(store, config.Cluster, config.Node, _datapath.Policy, policies, timeProvider, _logger);
+        var resolver = new StoreFlowResolver(store, config.Cluster, config.Node, _datapath.Policy, _datapath.Services, policies, timeProvider, _logger);
         var gc = new IdentityGarbageCollector(store, config.IdentityGcGrace, timeProvider, loggerFactory.CreateLogger<IdentityGarbageCollector>());
         await Task.WhenAll(
             ipcache.RunAsync(ApplyIpCache, stoppingToken),

@@ -49,6 +49,7 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
             TrafficDirection = FlowNames.DirectionName(ev.Direction),
             TraceObservationPoint = FlowNames.TracePointName(ev.ObservationPoint),
             IsReply = ev.IsReply != 0,
+            DestinationService = ev.RevNat == 0 ? null : resolver.Service(ev.RevNat),
             EgressAllowedBy = egress ? allowed : null,
             IngressAllowedBy = egress ? null : allowed,
             EgressDeniedBy = egress ? denied : null,

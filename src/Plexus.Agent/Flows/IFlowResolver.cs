@@ -17,4 +17,7 @@ public interface IFlowResolver
 
     /// <summary>The rules that make the local endpoint at <paramref name="address"/> default-deny in <paramref name="direction"/> (1 ingress, 2 egress).</summary>
     IReadOnlyList<string> EnforcedBy(IPAddress address, int direction);
+
+    /// <summary>The Service whose frontend has reverse-NAT id <paramref name="serviceId"/>, or null.</summary>
+    FlowService? Service(ushort serviceId);
 }

@@ -5,6 +5,7 @@ using Plexus.Agent.ControlPlane.Identity;
 using Plexus.Agent.ControlPlane.Mirroring;
 using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Datapath.Policy;
+using Plexus.Datapath.Services;
 using Plexus.Flows;
 using Plexus.Model.State;
 using Plexus.Policy;
@@ -24,14 +25,15 @@ public sealed class StoreFlowResolver : IFlowResolver
     private readonly PrefixMirror<EndpointRecord> _endpoints;
     private readonly PrefixMirror<IdentityLabels> _identities;
     private readonly IPolicyDatapath _policyMaps;
+    private readonly IServiceDatapath _services;
     private readonly PolicyController _policies;
     private ImmutableDictionary<IPAddress, EndpointRecord> _byAddress = ImmutableDictionary<IPAddress, EndpointRecord>.Empty;
     private ImmutableDictionary<uint, IReadOnlyList<string>> _labels = ImmutableDictionary<uint, IReadOnlyList<string>>.Empty;
 
     /// <summary>A resolver for node <paramref name="node"/> of <paramref name="cluster"/>; call <see cref="RunAsync"/> to follow the store.</summary>
-    public StoreFlowResolver(IStore store, string cluster, string node, IPolicyDatapath policyMaps, PolicyController policies, TimeProvider timeProvider, ILogger logger)
+    public StoreFlowResolver(IStore store, string cluster, string node, IPolicyDatapath policyMaps, IServiceDatapath services, PolicyController policies, TimeProvider timeProvider, ILogger logger)
     {
-        (_cluster, _node, _policyMaps, _policies) = (cluster, node, policyMaps, policies);
+        (_cluster, _node, _policyMaps, _services, _policies) = (cluster, node, policyMaps, services, policies);
         _endpoints = new PrefixMirror<EndpointRecord>(store, StoreKeys.EndpointsPrefix(cluster), kv => EndpointRecord.FromJson(kv.Value), timeProvider, logger);
         _identities = new PrefixMirror<IdentityLabels>(store, StoreKeys.IdentityIdsPrefix,
             kv => IdentityKeys.TryParseId(kv.Key, out _) && IdentityLabels.TryParse(kv.Value, out var labels) ? labels : null, timeProvider, logger);
@@ -67,6 +69,10 @@ public sealed class StoreFlowResolver : IFlowResolver
 
     /// <inheritdoc/>
     public IReadOnlyList<string>? RuleSources(uint ruleId) => _policyMaps.DescribeRule(ruleId);
+
+    /// <inheritdoc/>
+    public FlowService? Service(ushort serviceId) =>
+        _services.ServiceOf(serviceId) is { } owner && owner.Split('/', 2) is [var ns, var name] ? new FlowService(name, ns) : null;
 
     /// <inheritdoc/>
     public IReadOnlyList<string> EnforcedBy(IPAddress address, int direction)

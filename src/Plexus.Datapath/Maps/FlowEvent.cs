@@ -70,6 +70,6 @@ public struct FlowEvent
     /// <summary>ICMP: the message type (echo request 8, echo reply 0, …).</summary>
     public byte IcmpType;
 
-    private byte _pad1;
-    private byte _pad2;
+    /// <summary>A new connection opened through a service: the service id (reverse-NAT key), else 0.</summary>
+    public ushort RevNat;
 }

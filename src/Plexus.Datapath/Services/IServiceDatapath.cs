@@ -12,4 +12,7 @@ public interface IServiceDatapath
 
     /// <summary>The programmed frontends with per-backend connection counts.</summary>
     IReadOnlyList<ServiceFrontendStatus> List();
+
+    /// <summary>The Service (<c>namespace/name</c>) whose frontend has id <paramref name="serviceId"/> (the reverse-NAT id), or null.</summary>
+    string? ServiceOf(ushort serviceId) => null;
 }

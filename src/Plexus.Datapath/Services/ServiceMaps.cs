@@ -37,6 +37,7 @@ public sealed class ServiceMaps : IServiceDatapath
     private readonly Dictionary<uint, L4Address> _backendsById = [];
     private readonly HashSet<ushort> _serviceIds = [];
     private Dictionary<string, byte[]> _tables = [];
+    private Dictionary<ushort, string>? _owners;
     private uint _nextBackendId = 1;
     private int _nextServiceId = 1;
 
@@ -144,7 +145,19 @@ public sealed class ServiceMaps : IServiceDatapath
             }
 
             PruneTableCache();
+            _owners = null;
             return new ServiceSyncResult(added, updated, removed, errors);
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? ServiceOf(ushort serviceId)
+    {
+        lock (_lock)
+        {
+            // Flows ask per event: index the programmed frontends once per sync, not per question.
+            _owners ??= _frontends.Values.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Frontend.Service);
+            return _owners.GetValueOrDefault(serviceId);
         }
     }
 
