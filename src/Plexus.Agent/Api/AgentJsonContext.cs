@@ -10,6 +10,7 @@ namespace Plexus.Agent.Api;
 [JsonSerializable(typeof(Plexus.Agent.Endpoints.EndpointRequest))]
 [JsonSerializable(typeof(List<Plexus.Agent.Endpoints.LocalEndpoint>))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(DatapathView))]
 [JsonSerializable(typeof(List<ServiceFrontendView>))]
 [JsonSerializable(typeof(Plexus.Agent.ControlPlane.Services.ServiceSyncState))]
