@@ -151,7 +151,7 @@ public static class ConformanceCases
         new(105, "deleted and re-created pods get the policies in place (as target and as peer)",
         [
             new() { Apply = [Np("allow-b", $"{PodA}, ingress: [{{from: [{{podSelector: {{matchLabels: {{pod: b}}}}}}]}}]")], Probes = [Tcp(80, "*→x/a except x/b")] },
-            new() { Recreate = ["x/a", "x/b"], Probes = [Tcp(80, "*→x/a except x/b"), Udp(81, "none")] },
+            new() { Recreate = ["x/a", "x/b"], Probes = [Tcp(80, "*→x/a except x/b"), Udp(81, "*→x/a except x/b")] },
         ]),
         new(106, "removing a pod or namespace label takes back what it granted",
         [

@@ -67,9 +67,21 @@ public sealed class ConformanceLab : IAsyncLifetime
         foreach (var pod in DenialNotation.Pods)
         {
             var (ns, name) = Split(pod);
-            var get = await PlexusAsync(["get", "service", $"s-{ns}-{name}", "-n", ns, "-o", "json"]);
-            Assert.True(get.Code == 0, get.Output);
-            _vips[pod] = IPAddress.Parse((string)JsonNode.Parse(get.Out)!["spec"]!["clusterIP"]!);
+            // The service controller allocates the address after the apply: wait for it.
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                var get = await PlexusAsync(["get", "service", $"s-{ns}-{name}", "-n", ns, "-o", "json"]);
+                Assert.True(get.Code == 0, get.Output);
+                if ((string?)JsonNode.Parse(get.Out)!["spec"]!["clusterIP"] is { } vip)
+                {
+                    _vips[pod] = IPAddress.Parse(vip);
+                    break;
+                }
+
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"service s-{ns}-{name} got no cluster IP: {get.Out}");
+                await Task.Delay(100);
+            }
         }
     }
 
