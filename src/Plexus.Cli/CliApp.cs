@@ -31,6 +31,7 @@ public static class CliApp
             ApplyCommand.Create(Current),
             GetCommand.Create(Current),
             DeleteCommand.Create(Current),
+            LabelCommand.Create(Current),
             VersionCommand.Create(Current),
             StatusCommand.Create(Current),
             EndpointsCommand.Create(Current),

@@ -65,5 +65,27 @@ public static class AgentApi
             await endpoints.DeleteAsync(ns, pod, ct).ConfigureAwait(false)
                 ? Results.Ok()
                 : Results.Json(new ApiError($"endpoint {ns}/{pod} not found"), AgentJsonContext.Default.ApiError, statusCode: 404));
+        v1.MapPut("/endpoints/{ns}/{pod}/labels", async (string ns, string pod, HttpRequest http, CancellationToken ct) =>
+        {
+            Dictionary<string, string>? labels;
+            try
+            {
+                labels = await http.ReadFromJsonAsync(AgentJsonContext.Default.DictionaryStringString, ct).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                return Results.Json(new ApiError($"body: {e.Message}"), AgentJsonContext.Default.ApiError, statusCode: 400);
+            }
+
+            if (labels is null)
+            {
+                return Results.Json(new ApiError("body: a JSON object of labels is required"), AgentJsonContext.Default.ApiError, statusCode: 400);
+            }
+
+            var result = await endpoints.RelabelAsync(ns, pod, labels, ct).ConfigureAwait(false);
+            return result.Endpoint is { } endpoint
+                ? Results.Json(endpoint, AgentJsonContext.Default.LocalEndpoint)
+                : Results.Json(new ApiError(result.Error!), AgentJsonContext.Default.ApiError, statusCode: result.Status);
+        });
     }
 }

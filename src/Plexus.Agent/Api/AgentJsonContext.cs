@@ -11,6 +11,7 @@ namespace Plexus.Agent.Api;
 [JsonSerializable(typeof(List<Plexus.Agent.Endpoints.LocalEndpoint>))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(FlowStatus))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(DatapathView))]
 [JsonSerializable(typeof(List<ServiceFrontendView>))]
 [JsonSerializable(typeof(Plexus.Agent.ControlPlane.Services.ServiceSyncState))]

@@ -131,6 +131,74 @@ public sealed partial class EndpointManager(
         }
     }
 
+    /// <summary>
+    /// Replaces the pod labels of an endpoint (what <c>kubectl label pod</c> does): the endpoint moves to the identity of
+    /// its new labels (allocated cluster-wide like at creation), the datapath map, state file, endpoint and ipcache
+    /// records follow, and the old identity is released. Other nodes learn the new identity through the store (ipcache,
+    /// endpoint records), so remote policy and the VNI of its traffic follow too. Unchanged labels change nothing.
+    /// </summary>
+    public async Task<EndpointResult> RelabelAsync(string ns, string pod, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (LabelsError(labels) is { } problem)
+        {
+            return EndpointResult.BadRequest(problem);
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_endpoints.TryGetValue($"{ns}/{pod}", out var endpoint) || _datapath is null)
+            {
+                return EndpointResult.NotFound($"endpoint {ns}/{pod} not found");
+            }
+
+            if (endpoint.Labels.Count == labels.Count && endpoint.Labels.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            {
+                return EndpointResult.Ok(endpoint);
+            }
+
+            var lease = state.Store.Lease;
+            if (lease == 0)
+            {
+                return EndpointResult.Unavailable("the node is not registered in the store yet");
+            }
+
+            var identityLabels = IdentityLabels.ForPod(config.Cluster, endpoint.Namespace, labels, endpoint.NamespaceLabels);
+            var identity = await identities.AcquireAsync(identityLabels, lease, cancellationToken).ConfigureAwait(false);
+            if (!identity.Succeeded)
+            {
+                return EndpointResult.Unavailable($"no identity for {endpoint.Key}: {identity.Message}");
+            }
+
+            var relabelled = endpoint with { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal), Identity = identity.Identity };
+            try
+            {
+                // Idempotent: on a plumbed endpoint this only rewrites its datapath entry with the new identity.
+                EndpointPlumbing.Plumb(_datapath, endpoint.Id, endpoint.Netns, IPAddress.Parse(endpoint.Ip), identity.Identity);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPlumbingFailed(logger, endpoint.Key, e.Message);
+                await identities.ReleaseAsync(identity.Identity, cancellationToken).ConfigureAwait(false);
+                return EndpointResult.Failed($"relabelling {endpoint.Key}: {e.Message}");
+            }
+
+            await PublishAsync(relabelled, identityLabels, lease, cancellationToken).ConfigureAwait(false);
+            await identities.ReleaseAsync(endpoint.Identity, cancellationToken).ConfigureAwait(false);
+            LogRelabelled(logger, endpoint.Key, endpoint.Identity, relabelled.Identity);
+            return EndpointResult.Ok(relabelled);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return EndpointResult.Unavailable($"store unavailable: {e.Message}");
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     /// <summary>Adopts the endpoints a previous agent process left (state files), repairing their plumbing.</summary>
     internal async Task RestoreAsync(CancellationToken cancellationToken)
     {
@@ -219,6 +287,14 @@ public sealed partial class EndpointManager(
         }
 
         var connected = endpoint with { Ip = address.ToString(), Identity = identity.Identity };
+        await PublishAsync(connected, labels, lease, cancellationToken).ConfigureAwait(false);
+        LogConnected(logger, owner, connected.Id, connected.Ip, connected.Identity);
+        return EndpointResult.Ok(connected);
+    }
+
+    /// <summary>Remembers <paramref name="connected"/> (state file, in memory) and writes its endpoint and ipcache records.</summary>
+    private async Task PublishAsync(LocalEndpoint connected, IdentityLabels labels, long lease, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(StateDirectory);
         await File.WriteAllTextAsync(StateFile(connected.Id), JsonSerializer.Serialize(connected, AgentJsonContext.Default.LocalEndpoint), cancellationToken).ConfigureAwait(false);
         _endpoints = _endpoints.SetItem(connected.Key, connected);
@@ -247,8 +323,6 @@ public sealed partial class EndpointManager(
             Namespace = connected.Namespace,
             Pod = connected.Pod,
         }, lease, cancellationToken).ConfigureAwait(false);
-        LogConnected(logger, owner, connected.Id, connected.Ip, connected.Identity);
-        return EndpointResult.Ok(connected);
     }
 
     private string StateFile(int id) => Path.Combine(StateDirectory, $"{id}.json");
@@ -280,12 +354,9 @@ public sealed partial class EndpointManager(
             return $"netns: {(string.IsNullOrEmpty(request.Netns) ? "required" : $"\"{request.Netns}\" does not exist")}";
         }
 
-        foreach (var (key, value) in (request.Labels ?? []).Concat(request.NamespaceLabels ?? []))
+        if (LabelsError((request.Labels ?? []).Concat(request.NamespaceLabels ?? [])) is { } labelProblem)
         {
-            if ((LabelSyntax.KeyError(key) ?? LabelSyntax.ValueError(value)) is { } labelProblem)
-            {
-                return $"labels: {key}={value}: {labelProblem}";
-            }
+            return labelProblem;
         }
 
         foreach (var port in request.Ports ?? [])
@@ -293,6 +364,19 @@ public sealed partial class EndpointManager(
             if (port.Port is < 1 or > 65535 || port.Protocol.ToLowerInvariant() is not ("tcp" or "udp" or "sctp"))
             {
                 return $"ports: {port.Port}/{port.Protocol} is not a port 1-65535 with protocol tcp, udp or sctp";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? LabelsError(IEnumerable<KeyValuePair<string, string>> labels)
+    {
+        foreach (var (key, value) in labels)
+        {
+            if ((LabelSyntax.KeyError(key) ?? LabelSyntax.ValueError(value)) is { } problem)
+            {
+                return $"labels: {key}={value}: {problem}";
             }
         }
 
@@ -316,4 +400,7 @@ public sealed partial class EndpointManager(
 
     [LoggerMessage(EventId = 1505, Level = LogLevel.Error, Message = "Restoring endpoint {Endpoint} failed: {Reason}")]
     private static partial void LogRestoreFailed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Endpoint {Endpoint} relabelled: identity {OldIdentity} -> {NewIdentity}")]
+    private static partial void LogRelabelled(ILogger logger, string endpoint, uint oldIdentity, uint newIdentity);
 }

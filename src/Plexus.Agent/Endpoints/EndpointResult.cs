@@ -9,6 +9,9 @@ public sealed record EndpointResult(LocalEndpoint? Endpoint, int Status, string?
     /// <summary>Bad request.</summary>
     public static EndpointResult BadRequest(string error) => new(null, 400, error);
 
+    /// <summary>No such endpoint.</summary>
+    public static EndpointResult NotFound(string error) => new(null, 404, error);
+
     /// <summary>Not ready yet: retry.</summary>
     public static EndpointResult Unavailable(string error) => new(null, 503, error);
 

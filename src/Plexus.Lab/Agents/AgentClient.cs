@@ -62,6 +62,19 @@ public sealed class AgentClient : IDisposable
     public async Task<EndpointResult> CreateEndpointAsync(EndpointRequest request, CancellationToken cancellationToken = default)
     {
         using var response = await _http.PostAsJsonAsync("v1/endpoints", request, Json, cancellationToken).ConfigureAwait(false);
+        return await ReadEndpointResultAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT /v1/endpoints/{ns}/{pod}/labels: replaces the pod's labels (its identity follows); 404 when the agent has no such endpoint.</summary>
+    public async Task<EndpointResult> SetEndpointLabelsAsync(string ns, string pod, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken = default)
+    {
+        var path = $"v1/endpoints/{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(pod)}/labels";
+        using var response = await _http.PutAsJsonAsync(path, labels, Json, cancellationToken).ConfigureAwait(false);
+        return await ReadEndpointResultAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<EndpointResult> ReadEndpointResultAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var code = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)

@@ -8,7 +8,9 @@ namespace Plexus.Lab.Agents;
 /// <param name="Identity">The security identity of its labels.</param>
 /// <param name="Interface">The host side of its veth (<c>lxc…</c>).</param>
 /// <param name="State">Lifecycle state (<c>ready</c> once plumbed).</param>
-public sealed record AgentEndpoint(long Id, string Namespace, string Pod, string? Ip, long? Identity, string? Interface, string? State);
+/// <param name="Labels">The pod's labels.</param>
+public sealed record AgentEndpoint(long Id, string Namespace, string Pod, string? Ip, long? Identity, string? Interface, string? State,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>A port a pod declares on its endpoint (named ports in policies and services refer to it).</summary>
 public sealed record EndpointPort(int Port, string Protocol, string Name);
