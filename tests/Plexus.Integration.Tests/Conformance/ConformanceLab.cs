@@ -201,6 +201,68 @@ public sealed class ConformanceLab : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The flows of <paramref name="probe"/>'s pairs since <paramref name="since"/> (what <c>plexus observe -o json</c>
+    /// shows): every pair expected denied has a DROPPED flow with reason 133 and both pods' identities, every pair
+    /// expected allowed a FORWARDED one. Waits up to 3 s for the flows; returns null, or what is missing.
+    /// </summary>
+    public async Task<string?> VerifyFlowsAsync(ConformanceProbe probe, bool[,] denied, DateTimeOffset since)
+    {
+        var targets = probe.To?.Split(',').Select(t => t.Trim()).ToHashSet(StringComparer.Ordinal);
+        var pods = DenialNotation.Pods;
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await Lab.StatusAsync();
+            var identities = status["pods"]!.AsArray().Select(p => p!.AsObject())
+                .ToDictionary(p => $"{p["namespace"]}/{p["name"]}", p => (uint)p["identity"]!, StringComparer.Ordinal);
+            var observed = await PlexusAsync(["observe", "--since", since.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--last", "1000000",
+                "--protocol", probe.Protocol, "--to-port", probe.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "json"]);
+            if (observed.Code != 0)
+            {
+                return observed.Output;
+            }
+
+            var seen = new HashSet<(string From, string To, string Verdict)>();
+            foreach (var line in observed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (JsonNode.Parse(line)?["flow"] is not JsonObject flow || flow["source"]?["pod_name"] is null || flow["destination"]?["pod_name"] is null)
+                {
+                    continue;
+                }
+
+                var from = $"{flow["source"]!["namespace"]}/{flow["source"]!["pod_name"]}";
+                var to = $"{flow["destination"]!["namespace"]}/{flow["destination"]!["pod_name"]}";
+                var verdict = (string)flow["verdict"]!;
+                var wellFormed = verdict != "DROPPED"
+                    || ((int?)flow["drop_reason"] == 133 && (uint?)flow["source"]!["identity"] == identities.GetValueOrDefault(from)
+                        && (uint?)flow["destination"]!["identity"] == identities.GetValueOrDefault(to));
+                if (wellFormed)
+                {
+                    seen.Add((from, to, verdict));
+                }
+            }
+
+            var missing = (from s in Enumerable.Range(0, pods.Count)
+                           from t in Enumerable.Range(0, pods.Count)
+                           where s != t && (targets is null || targets.Contains(pods[t]))
+                           let verdict = denied[s, t] ? "DROPPED" : "FORWARDED"
+                           where !seen.Contains((pods[s], pods[t], verdict))
+                           select $"{pods[s]}→{pods[t]} {verdict}").ToList();
+            if (missing.Count == 0)
+            {
+                return null;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                return $"{probe}: no matching flow (reason 133 and both identities for drops) for {missing.Count} pairs: {string.Join(", ", missing.Take(12))}";
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Splits <c>NS/POD</c>.</summary>
     public static (string Namespace, string Pod) Split(string pod) => (pod[..pod.IndexOf('/', StringComparison.Ordinal)], pod[(pod.IndexOf('/', StringComparison.Ordinal) + 1)..]);
 

@@ -39,6 +39,7 @@ public sealed class NetworkPolicyConformanceTests(ConformanceLab lab, ITestOutpu
             for (var i = 0; i < testCase.Steps.Count; i++)
             {
                 var step = testCase.Steps[i];
+                var stepStarted = DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(50);
                 foreach (var manifest in step.Apply)
                 {
                     var applied = await lab.PlexusAsync(["apply", "-f", "-"], lab.Expand(manifest));
@@ -65,8 +66,13 @@ public sealed class NetworkPolicyConformanceTests(ConformanceLab lab, ITestOutpu
 
                 foreach (var probe in step.Probes)
                 {
-                    var problem = await lab.ExpectAsync(probe, DenialNotation.Parse(probe.Denied), ConformanceLab.Settle);
+                    var expected = DenialNotation.Parse(probe.Denied);
+                    var problem = await lab.ExpectAsync(probe, expected, ConformanceLab.Settle);
                     Assert.True(problem is null, $"case {number} step {i + 1}: {problem}");
+
+                    // Observability (issue #7): every denied probe is a DROPPED flow, every allowed one FORWARDED.
+                    var flows = await lab.VerifyFlowsAsync(probe, expected, stepStarted);
+                    Assert.True(flows is null, $"case {number} step {i + 1} flows: {flows}");
                 }
             }
         }
