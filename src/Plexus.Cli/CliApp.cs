@@ -36,6 +36,7 @@ public static class CliApp
             EndpointsCommand.Create(Current),
             IdentitiesCommand.Create(Current),
             ServicesCommand.Create(Current),
+            PolicyCommand.Create(Current),
             DemoCommand.Create(Current),
             LabCommand.Create(Current),
             BenchCommand.Create(Current),
