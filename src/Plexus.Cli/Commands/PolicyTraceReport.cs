@@ -95,7 +95,8 @@ public sealed class PolicyTraceReport
     {
         var endpoint = trace["endpoint"] as JsonObject ?? [];
         var peer = trace["peer"] as JsonObject ?? [];
-        var labels = Strings(peer["labels"]);
+        // the namespace's own labels and the cluster label repeat on every identity of a namespace: the JSON has them
+        var labels = Strings(peer["labels"]).Where(l => !l.StartsWith("k8s:io.cilium.k8s.", StringComparison.Ordinal)).ToList();
         text.Append(CultureInfo.InvariantCulture, $"\n{title} at {Str(endpoint, "namespace")}/{Str(endpoint, "pod")} (endpoint {Int(endpoint, "id")}, identity {Int(endpoint, "identity")}) on node {Str(trace, "node")}, policy revision {Int(trace, "revision")}\n");
         var table = new List<(string, string)>
         {
@@ -127,7 +128,7 @@ public sealed class PolicyTraceReport
 
     /// <summary><c>tcp 8080/14 deny [sources]</c> or <c>none</c>.</summary>
     internal static string Entry(JsonNode? node) => node is JsonObject entry
-        ? $"{Str(entry, "protocol")}{(Str(entry, "protocol") == "any" ? "" : " " + Str(entry, "ports"))} {Str(entry, "verdict")} [{string.Join(", ", Strings(entry["sources"]))}]"
+        ? $"{(Str(entry, "protocol") == "any" ? "any protocol" : $"{Str(entry, "protocol")} {Str(entry, "ports")}")} {Str(entry, "verdict")} [{string.Join(", ", Strings(entry["sources"]))}]"
         : "none";
 
     private static string Describe(JsonObject pod) =>
@@ -142,7 +143,8 @@ public sealed class PolicyTraceReport
 
     internal static string? Str(JsonObject o, string name) => o[name] is JsonValue v ? v.ToString() : null;
 
-    internal static long Int(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+    internal static long Int(JsonObject o, string name) =>
+        o[name] is JsonValue v && long.TryParse(v.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     private static bool Bool(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
