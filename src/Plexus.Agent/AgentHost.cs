@@ -55,7 +55,7 @@ public static partial class AgentHost
         var app = builder.Build();
         AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System,
             app.Services.GetRequiredService<DatapathController>(), app.Services.GetRequiredService<EndpointManager>(),
-            app.Services.GetRequiredService<ServiceController>());
+            app.Services.GetRequiredService<ServiceController>(), app.Services.GetRequiredService<PolicyController>());
         FlowsApi.Map(app, config, app.Services.GetRequiredService<FlowObserver>());
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plexus.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -38,6 +38,7 @@ public static class CliApp
             IdentitiesCommand.Create(Current),
             ServicesCommand.Create(Current),
             ObserveCommand.Create(Current),
+            PolicyCommand.Create(Current),
             DemoCommand.Create(Current),
             LabCommand.Create(Current),
             BenchCommand.Create(Current),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Plexus.Agent.Configuration;
+using Plexus.Agent.ControlPlane.Policy;
 using Plexus.Agent.ControlPlane.Services;
 using System.Text.Json;
 using Plexus.Agent.Datapath;
@@ -13,7 +14,7 @@ namespace Plexus.Agent.Api;
 public static class AgentApi
 {
     /// <summary>Maps the API routes.</summary>
-    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider, DatapathController datapath, EndpointManager endpoints, ServiceController services)
+    public static void Map(WebApplication app, AgentConfig config, AgentState state, TimeProvider timeProvider, DatapathController datapath, EndpointManager endpoints, ServiceController services, PolicyController policies)
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/healthz", () =>
@@ -61,6 +62,7 @@ public static class AgentApi
             ? Results.Json(services.List().Select(ServiceFrontendView.From).ToList(), AgentJsonContext.Default.ListServiceFrontendView)
             : Results.Json(new ApiError("the datapath is not running on this node: no services are served"), AgentJsonContext.Default.ApiError, statusCode: 503));
         v1.MapGet("/services/sync", () => Results.Json(services.State, AgentJsonContext.Default.ServiceSyncState));
+        PolicyTraceApi.Map(v1, config.Node, policies, datapath);
         v1.MapDelete("/endpoints/{ns}/{pod}", async (string ns, string pod, CancellationToken ct) =>
             await endpoints.DeleteAsync(ns, pod, ct).ConfigureAwait(false)
                 ? Results.Ok()

@@ -15,4 +15,5 @@ namespace Plexus.Agent.Api;
 [JsonSerializable(typeof(DatapathView))]
 [JsonSerializable(typeof(List<ServiceFrontendView>))]
 [JsonSerializable(typeof(Plexus.Agent.ControlPlane.Services.ServiceSyncState))]
+[JsonSerializable(typeof(PolicyTraceView))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -82,7 +82,7 @@ public sealed class StoreFlowResolver : IFlowResolver
             return [];
         }
 
-        return _policies.Compiled.TryGetValue(record.Id, out var policy)
+        return _policies.Snapshot.Policies.TryGetValue(record.Id, out var policy)
             ? policy.For(direction == 1 ? PolicyDirection.Ingress : PolicyDirection.Egress).EnforcedBy
             : [];
     }

@@ -58,6 +58,21 @@ public sealed class AgentClient : IDisposable
     public async Task<JsonArray> ServicesAsync(CancellationToken cancellationToken = default) =>
         await _http.GetFromJsonAsync<JsonArray>("v1/services", cancellationToken).ConfigureAwait(false) ?? [];
 
+    /// <summary>GET <paramref name="pathAndQuery"/> (relative, e.g. <c>v1/policy/trace?…</c>): the HTTP status and the JSON body (null when not JSON).</summary>
+    public async Task<(int Code, JsonNode? Body)> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(new Uri(pathAndQuery, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ((int)response.StatusCode, JsonNode.Parse(text));
+        }
+        catch (JsonException)
+        {
+            return ((int)response.StatusCode, null);
+        }
+    }
+
     /// <summary>POST /v1/endpoints: creates the pod's endpoint, or returns the existing one (idempotent).</summary>
     public async Task<EndpointResult> CreateEndpointAsync(EndpointRequest request, CancellationToken cancellationToken = default)
     {

@@ -40,6 +40,16 @@ public static class PolicyEvaluator
         return new PolicyVerdict(decision, audit, entry);
     }
 
+    /// <summary>Decides like <see cref="Decide(EndpointPolicy, PolicyDirection, uint, byte, int)"/> and keeps both lookups, for <c>plexus policy trace</c>.</summary>
+    public static PolicyTrace Trace(EndpointPolicy policy, PolicyDirection direction, uint peerIdentity, byte protocol, int port)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var exact = peerIdentity == 0 ? null : Longest(policy.Entries, direction, peerIdentity, protocol, port);
+        var wildcard = Longest(policy.Entries, direction, 0, protocol, port);
+        var verdict = Decide(policy, direction, peerIdentity, protocol, port);
+        return new PolicyTrace(policy.EndpointId, policy.Identity, direction, peerIdentity, protocol, port, policy.For(direction), exact, wildcard, verdict);
+    }
+
     /// <summary>
     /// One longest-prefix lookup: among the entries of <paramref name="identity"/>, the one whose protocol and port
     /// prefix match with the most fixed bits (protocol-specific entries by port prefix length, then the any-protocol entry).

@@ -14,4 +14,32 @@ public sealed record PolicyVerdict(PolicyDecision Decision, bool Audit, PolicyEn
 
     /// <summary>Flow verdict: 1 FORWARDED, 2 DROPPED, 4 AUDIT.</summary>
     public int FlowVerdict => Audit ? 4 : Forwarded ? 1 : 2;
+
+    /// <summary>The reason the lookup gives, also when audit mode lets the packet pass (181, 133, or 0 when allowed).</summary>
+    public int PolicyReason => Decision switch
+    {
+        PolicyDecision.Denied => 181,
+        PolicyDecision.DeniedByDefault => 133,
+        _ => 0,
+    };
+
+    /// <summary>Hubble's name of <see cref="FlowVerdict"/>: <c>FORWARDED</c>, <c>DROPPED</c> or <c>AUDIT</c>.</summary>
+    public string FlowVerdictName => VerdictName(FlowVerdict);
+
+    /// <summary>Hubble's name of a flow verdict number.</summary>
+    public static string VerdictName(int verdict) => verdict switch
+    {
+        1 => "FORWARDED",
+        2 => "DROPPED",
+        4 => "AUDIT",
+        _ => "VERDICT_UNKNOWN",
+    };
+
+    /// <summary>Hubble's name of a policy drop reason: 181 <c>POLICY_DENY</c>, 133 <c>POLICY_DENIED</c>, else empty.</summary>
+    public static string ReasonName(int reason) => reason switch
+    {
+        181 => "POLICY_DENY",
+        133 => "POLICY_DENIED",
+        _ => "",
+    };
 }

@@ -43,7 +43,6 @@ public sealed partial class PolicyController
     private readonly HashSet<int> _fedEndpoints = [];
     private readonly HashSet<int> _failed = [];
     private readonly Dictionary<Cidr, uint> _cidrs = [];
-    private IReadOnlyDictionary<int, EndpointPolicy> _compiled = new Dictionary<int, EndpointPolicy>();
     private List<PrefixMirror<Resource>> _policies = [];
     private PrefixMirror<NamespaceResource>? _namespaces;
     private PrefixMirror<IdentityLabels>? _identities;
@@ -53,6 +52,7 @@ public sealed partial class PolicyController
     private ICidrIdentitySink? _sink;
     private bool _adopted;
     private PolicyControllerState _state = PolicyControllerState.None;
+    private PolicySnapshot _snapshot = PolicySnapshot.None;
 
     /// <summary>Creates the controller of <paramref name="config"/>'s node.</summary>
     public PolicyController(IStore store, AgentConfig config, TimeProvider timeProvider, ILoggerFactory loggerFactory)
@@ -65,11 +65,11 @@ public sealed partial class PolicyController
         _logger = loggerFactory.CreateLogger<PolicyController>();
     }
 
-    /// <summary>The last compilation per local endpoint id (an immutable snapshot, swapped after each pass that changed it).</summary>
-    public IReadOnlyDictionary<int, EndpointPolicy> Compiled => Volatile.Read(ref _compiled);
-
     /// <summary>The last pass: revision, endpoints programmed, failures, warnings.</summary>
     public PolicyControllerState State => Volatile.Read(ref _state);
+
+    /// <summary>The compiled policy of the last pass with its inputs, for traces (null-free; empty before the first pass).</summary>
+    public PolicySnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     /// <summary>Runs until cancelled, programming <paramref name="datapath"/> and writing CIDR identities to <paramref name="cidrs"/>.</summary>
     public async Task RunAsync(IPolicyDatapath datapath, ICidrIdentitySink cidrs, CancellationToken cancellationToken)
@@ -140,11 +140,6 @@ public sealed partial class PolicyController
         FeedEndpoints(endpoints);
 
         var update = _repository.Compute();
-        if (update.Changed.Count > 0 || update.Removed.Count > 0)
-        {
-            Volatile.Write(ref _compiled, _repository.Policies.ToDictionary());
-        }
-
         var datapath = _datapath!;
         var programmed = 0;
         foreach (var id in update.Removed)
@@ -184,6 +179,8 @@ public sealed partial class PolicyController
         SyncCidrs();
         var warnings = _repository.Warnings;
         Volatile.Write(ref _state, new PolicyControllerState(update.Revision, _repository.Policies.Count, programmed, _failed.Order().ToList(), warnings));
+        Volatile.Write(ref _snapshot, new PolicySnapshot(update.Revision, _repository.Policies.ToImmutableDictionary(), [.. _failed],
+            _endpoints!.Snapshot, _identities!.Snapshot, [.. _repository.CidrIdentities]));
         if (update.Changed.Count > 0 || update.Removed.Count > 0)
         {
             LogComputed(_logger, update.Revision, update.Changed.Count, update.Removed.Count, update.Recomputed);
