@@ -9,9 +9,6 @@
 #include "lib/lb.h"
 #include "lib/policy.h"
 
-/* Bit 24: node-local identities (CIDR-derived; IdentityNumbers.LocalScopeFlag), never sent on the wire. */
-#define ID_LOCAL_SCOPE_FLAG (1U << 24)
-
 static __always_inline int from_network_drop(struct __sk_buff *skb, const struct packet *pkt, int reason, __u32 src_id,
 					     __u32 dst_id)
 {
@@ -85,7 +82,7 @@ static __always_inline int to_service(struct __sk_buff *skb, struct packet *pkt,
 	if (reason)
 		return from_network_drop(skb, pkt, reason, src_id, dst_id);
 	struct bpf_tunnel_key key = {
-		.tunnel_id = src_id & ID_LOCAL_SCOPE_FLAG ? ID_WORLD : src_id,
+		.tunnel_id = identity_is_world(src_id) ? ID_WORLD : src_id,
 		.remote_ipv4 = bpf_ntohl(tunnel),
 		.tunnel_ttl = DEFAULT_TTL,
 	};
