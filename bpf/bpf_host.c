@@ -2,9 +2,10 @@
 /*
  * from-network: tc ingress of the node's underlay device. Replies to masqueraded flows are translated back and
  * delivered into their endpoint. Packets from outside the cluster to a node port (on this node's address) or a
- * LoadBalancer/external address are translated to a backend: a local backend gets them directly; for a backend on
- * another node the source becomes this node (SNAT mode, lib/nat.h) and they go through the tunnel, so the reply
- * comes back here to be translated back. Everything else (the node's own traffic, VXLAN) continues up the stack.
+ * LoadBalancer/external address are translated to a backend: a local backend gets them once its ingress policy let
+ * the connection open; for a backend on another node the source becomes this node (SNAT mode, lib/nat.h) and they go
+ * through the tunnel with the client's identity, so the reply comes back here to be translated back. Everything else
+ * (the node's own traffic, VXLAN) continues up the stack.
  */
 #include "lib/lb.h"
 #include "lib/policy.h"
