@@ -80,8 +80,8 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		obs = TRACE_TO_ENDPOINT;
 	else if (remote && remote->tunnel_endpoint)
 		obs = TRACE_TO_OVERLAY, tunnel = remote->tunnel_endpoint;
-	else if (remote)
-		obs = TRACE_TO_STACK;
+	else if (remote && !identity_is_world(remote->identity))
+		obs = TRACE_TO_STACK; /* node addresses; CIDR identities of the world are routed as the world */
 	else
 		obs = TRACE_TO_NETWORK;
 	/* Routed paths act as a router: a packet that would expire is dropped before it opens a connection. */

@@ -69,6 +69,14 @@ struct icmphdr {
 #define ID_HOST 1
 #define ID_WORLD 2
 #define ID_REMOTE_NODE 6
+/* Bit 24: node-local identities (CIDR-derived; IdentityNumbers.LocalScopeFlag), never sent on the wire. */
+#define ID_LOCAL_SCOPE_FLAG (1U << 24)
+
+/* The world and the CIDR identities policies carve out of it: outside the cluster wherever the ipcache says so. */
+static __always_inline int identity_is_world(__u32 identity)
+{
+	return identity == ID_WORLD || (identity & ID_LOCAL_SCOPE_FLAG);
+}
 
 /* Traffic direction in metrics and events. */
 #define DIR_INGRESS 1
