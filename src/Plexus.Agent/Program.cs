@@ -21,12 +21,13 @@ var lbPoolOption = new Option<string?>("--lb-pool") { Description = "Load-balanc
 var maglevOption = new Option<int?>("--maglev-table-size") { Description = "Maglev table size per service: a prime 251-131071 (default 16381)" };
 var auditOption = new Option<bool?>("--policy-audit-mode") { Description = "Policy audit mode: policy drops are reported as AUDIT and forwarded" };
 var flowRingOption = new Option<int?>("--flow-ring-capacity") { Description = "How many flows the node keeps for plexus observe (default 65535)" };
+var policyMapOption = new Option<int?>("--policy-map-entries") { Description = "Entries of the policy map the node's endpoints share (default 262144)" };
 var pinOption = new Option<string?>("--bpf-pin-dir") { Description = "bpffs directory for this node's maps (default /sys/fs/bpf/plexus/<cluster>-<node>)" };
 
 var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
 {
     configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
-    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption, auditOption, flowRingOption,
+    podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption, auditOption, flowRingOption, policyMapOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -72,6 +73,7 @@ var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentCon
     MaglevTableSize = parsed.GetValue(maglevOption),
     PolicyAuditMode = parsed.GetValue(auditOption),
     FlowRingCapacity = parsed.GetValue(flowRingOption),
+    PolicyMapEntries = parsed.GetValue(policyMapOption),
 });
 if (config is null)
 {

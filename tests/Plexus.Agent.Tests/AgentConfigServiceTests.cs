@@ -57,6 +57,20 @@ public sealed class AgentConfigServiceTests
         Assert.Contains("--maglev-table-size", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Flow_ring_and_policy_map_sizes_default_and_are_refused_out_of_range_naming_their_flags()
+    {
+        var (config, errors) = Load(Empty);
+        Assert.Empty(errors);
+        Assert.Equal((65_535, 262_144), (config!.FlowRingCapacity, config.PolicyMapEntries));
+
+        (config, errors) = Load(Empty with { FlowRingCapacity = 0, PolicyMapEntries = 100 });
+        Assert.Null(config);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Contains("flowRingCapacity: 0 is outside 1-1048576 (flag --flow-ring-capacity)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("policyMapEntries: 100 is outside 1024-4194304 (flag --policy-map-entries)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("10.96.0.0/33", null, "serviceCidrs[0]:")]
     [InlineData(null, "banana", "loadBalancerPools[0]:")]

@@ -30,7 +30,7 @@ public sealed class PolicyMapsTests : IDisposable
         var state = _dp.Map(MapNames.PolicyState).Lookup<uint, PolicyState>(7u)!.Value;
         Assert.Equal(DatapathConstants.PolicyEnforced | DatapathConstants.PolicyHasEntries, state.Ingress);
         Assert.Equal(0, state.Egress);
-        Assert.Equal(new PolicyMapCounts(1, 3, 65536, 0), policy.Counts);
+        Assert.Equal(new PolicyMapCounts(1, 3, DatapathUnderTest.PolicyMapEntries, 0), policy.Counts);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PolicyMapsTests : IDisposable
 
         Assert.Equal(PolicySyncError.MapFull, result.Error);
         Assert.Contains("endpoint 2 needs 20 policy entries", result.Message, StringComparison.Ordinal);
-        Assert.Contains("65536", result.Message, StringComparison.Ordinal);
+        Assert.Contains("16384", result.Message, StringComparison.Ordinal);
         Assert.Equal(1, policy.EntriesOf(2));
         var state = _dp.Map(MapNames.PolicyState).Lookup<uint, PolicyState>(2u)!.Value;
         Assert.Equal(DatapathConstants.PolicyEnforced, state.Ingress & DatapathConstants.PolicyEnforced);

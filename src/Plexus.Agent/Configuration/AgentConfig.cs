@@ -63,6 +63,9 @@ public sealed record AgentConfig
     /// <summary>Policy audit mode for every local endpoint: policy drops are reported as AUDIT and forwarded.</summary>
     public bool PolicyAuditMode { get; init; }
 
+    /// <summary>Entries of the policy map the node's endpoints share.</summary>
+    public int PolicyMapEntries { get; init; } = Plexus.Datapath.Node.DatapathConfig.DefaultPolicyMapEntries;
+
     /// <summary>How many flows the node keeps for <c>plexus observe</c> (oldest overwritten).</summary>
     public int FlowRingCapacity { get; init; } = DefaultFlowRingCapacity;
 

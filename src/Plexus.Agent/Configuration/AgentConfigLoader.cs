@@ -34,6 +34,7 @@ public static partial class AgentConfigLoader
         public int? MaglevTableSize { get; set; }
         public bool? PolicyAuditMode { get; set; }
         public int? FlowRingCapacity { get; set; }
+        public int? PolicyMapEntries { get; set; }
     }
 
     internal sealed class ApiSection
@@ -76,6 +77,9 @@ public static partial class AgentConfigLoader
 
         /// <summary>How many flows the node's flow ring keeps.</summary>
         public int? FlowRingCapacity { get; init; }
+
+        /// <summary>Entries of the node's policy map.</summary>
+        public int? PolicyMapEntries { get; init; }
     }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
@@ -258,6 +262,12 @@ public static partial class AgentConfigLoader
             errors.Add($"{source}: flowRingCapacity: {flowRing} is outside 1-{AgentConfig.MaxFlowRingCapacity} (flag --flow-ring-capacity)");
         }
 
+        var policyEntries = flags.PolicyMapEntries ?? model.PolicyMapEntries ?? Plexus.Datapath.Node.DatapathConfig.DefaultPolicyMapEntries;
+        if (policyEntries is < Plexus.Datapath.Node.DatapathConfig.MinPolicyMapEntries or > Plexus.Datapath.Node.DatapathConfig.MaxPolicyMapEntries)
+        {
+            errors.Add($"{source}: policyMapEntries: {policyEntries} is outside {Plexus.Datapath.Node.DatapathConfig.MinPolicyMapEntries}-{Plexus.Datapath.Node.DatapathConfig.MaxPolicyMapEntries} (flag --policy-map-entries)");
+        }
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -284,6 +294,7 @@ public static partial class AgentConfigLoader
             MaglevTableSize = maglev,
             PolicyAuditMode = flags.PolicyAuditMode ?? model.PolicyAuditMode ?? false,
             FlowRingCapacity = flowRing,
+            PolicyMapEntries = policyEntries,
         }, errors);
     }
 
@@ -322,7 +333,7 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode, flowRingCapacity",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode, flowRingCapacity, policyMapEntries",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }

@@ -74,6 +74,7 @@ public sealed partial class DatapathController(
             ClusterPodCidr = IPNetwork.Parse(podCidr.ToString()),
             ClusterId = config.ClusterId,
             MaglevTableSize = config.MaglevTableSize,
+            PolicyMapEntries = config.PolicyMapEntries,
         };
         try
         {

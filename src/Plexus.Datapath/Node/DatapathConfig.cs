@@ -29,6 +29,18 @@ public sealed record DatapathConfig
     /// <summary>Root of the bpffs directories Plexus pins into.</summary>
     public string PinRoot { get; init; } = "/sys/fs/bpf/plexus";
 
+    /// <summary>Entries of the policy map shared by the node's endpoints (REFERENCE: users overflow Cilium's 16,384 per endpoint past ~16k identities).</summary>
+    public int PolicyMapEntries { get; init; } = DefaultPolicyMapEntries;
+
+    /// <summary>The policy map's size when none is configured: room for 10k identities × 1,000 rules on a node (the policy bench needs 77,492).</summary>
+    public const int DefaultPolicyMapEntries = 262_144;
+
+    /// <summary>The smallest policy map allowed.</summary>
+    public const int MinPolicyMapEntries = 1024;
+
+    /// <summary>The largest policy map allowed.</summary>
+    public const int MaxPolicyMapEntries = 4 << 20;
+
     /// <summary>Where the compiled objects are.</summary>
     public string ObjectDirectory { get; init; } = InstallPaths.BpfDirectory();
 

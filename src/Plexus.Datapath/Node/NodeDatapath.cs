@@ -194,6 +194,7 @@ public sealed class NodeDatapath : IDisposable
             obj.SetConstant("CONFIG_OVERLAY_IFINDEX", (uint)overlayIndex);
             obj.SetConstant("CONFIG_CLUSTER_ID", (uint)config.ClusterId);
             ConfigureMaglev(config, obj);
+            ConfigurePolicyMap(config, obj);
             obj.Load();
             return obj;
         }
@@ -231,6 +232,33 @@ public sealed class NodeDatapath : IDisposable
         {
             File.Delete(pin);
             File.Delete(Path.Combine(config.PinDirectory, MapNames.LbServices));
+        }
+    }
+
+    /// <summary>
+    /// Sizes the shared policy map (an LPM trie allocates per entry, so capacity costs nothing until used). A pinned map
+    /// of another size cannot be reused: it is unpinned, and the policy controller's first pass programs every endpoint
+    /// again (until then endpoints with policy deny what they no longer find, never allow more).
+    /// </summary>
+    private static void ConfigurePolicyMap(DatapathConfig config, BpfObject obj)
+    {
+        if (config.PolicyMapEntries is < DatapathConfig.MinPolicyMapEntries or > DatapathConfig.MaxPolicyMapEntries)
+        {
+            throw new DatapathException($"policy map size {config.PolicyMapEntries} must be between {DatapathConfig.MinPolicyMapEntries} and {DatapathConfig.MaxPolicyMapEntries}");
+        }
+
+        var policy = obj.GetMap(MapNames.Policy);
+        policy.SetMaxEntries(config.PolicyMapEntries);
+        var pin = Path.Combine(config.PinDirectory, MapNames.Policy);
+        bool stale;
+        using (var pinned = BpfMap.TryOpenPinned(pin))
+        {
+            stale = pinned is not null && !policy.IsCompatibleWith(pinned, out _);
+        }
+
+        if (stale)
+        {
+            File.Delete(pin);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class DatapathUnderTest : IDisposable
     private readonly BpfObject _overlay;
     private readonly BpfObject _host;
     private readonly List<FlowEvent> _events = [];
+    /// <summary>The policy map's size in these tests: small, so the overflow test fills it quickly (the agent's default is 262,144).</summary>
+    public const int PolicyMapEntries = 16_384;
+
     private readonly BpfRingBuffer _ring;
 
     private ServiceMaps? _services;
@@ -43,6 +46,7 @@ public sealed class DatapathUnderTest : IDisposable
             PinRoot = BpfFs.DefaultPath,
             ObjectDirectory = InstallPaths.BpfDirectory(),
             MaglevTableSize = maglevTableSize,
+            PolicyMapEntries = PolicyMapEntries,
         };
         config = config with { PinRoot = Path.GetDirectoryName(PinDirectory)!, Node = Path.GetFileName(PinDirectory) };
         _lxc = NodeDatapath.Load(config, ProgramNames.LxcObject, 1, 1);
