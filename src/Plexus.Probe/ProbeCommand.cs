@@ -21,6 +21,10 @@ public static class ProbeCommand
               --hold D: keep one TCP connection for D, sending a line every --interval and expecting the
                 server's line back; print JSON {"reply", "exchanges", "end", "elapsedMs"} where end is
                 completed, reset, closed, timeout or refused; exit 0 only when completed.
+          plexus-probe flood IP --count N [--ports FIRST-LAST] [--rate PER_SECOND]
+              Send N UDP datagrams (1-10000000), each to the next port of FIRST-LAST (default 1024-65535), from one
+              socket: every datagram is a new flow. --rate paces them (default: as fast as possible). Stops after 60 s.
+              Prints JSON {"sent", "errors", "elapsedMs", "rate"}.
         """;
 
     /// <summary>Runs the command; returns the process exit code.</summary>
@@ -38,7 +42,8 @@ public static class ProbeCommand
             {
                 "serve" => await ServeAsync(args[1..], stdout, cancellationToken).ConfigureAwait(false),
                 "connect" => await ConnectAsync(args[1..], stdout, stderr, cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command \"{args[0]}\"; expected serve or connect"),
+                "flood" => await FloodAsync(args[1..], stdout, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command \"{args[0]}\"; expected serve, connect or flood"),
             };
         }
         catch (UsageException e)
@@ -183,6 +188,46 @@ public static class ProbeCommand
         Task<ProbeClient.Result> AttemptAsync() => protocol == "tcp"
             ? ProbeClient.ConnectTcpAsync(target, timeout, cancellationToken)
             : ProbeClient.ExchangeUdpAsync(target, timeout, cancellationToken);
+    }
+
+    private static async Task<int> FloodAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-') || !IPAddress.TryParse(args[0], out var target))
+        {
+            throw new UsageException("flood needs a target IP address");
+        }
+
+        var options = ParseOptions(args[1..], ["--count", "--ports", "--rate"]);
+        if (!options.TryGetValue("--count", out var countText) || !long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || count is < 1 or > 10_000_000)
+        {
+            throw new UsageException($"--count: \"{options.GetValueOrDefault("--count")}\" is not a number of datagrams (1-10000000)");
+        }
+
+        var ports = options.GetValueOrDefault("--ports", "1024-65535").Split('-');
+        if (ports.Length != 2 || !int.TryParse(ports[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            || !int.TryParse(ports[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last) || first < 1 || last > 65535 || first > last)
+        {
+            throw new UsageException($"--ports: \"{options.GetValueOrDefault("--ports")}\" is not FIRST-LAST within 1-65535");
+        }
+
+        var rate = 0;
+        if (options.TryGetValue("--rate", out var rateText)
+            && (!int.TryParse(rateText, NumberStyles.None, CultureInfo.InvariantCulture, out rate) || rate < 1))
+        {
+            throw new UsageException($"--rate: \"{rateText}\" is not a positive number of datagrams per second");
+        }
+
+        var result = await Task.Run(() => ProbeFlood.Run(target, first, last, count, rate, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var report = new JsonObject
+        {
+            ["sent"] = result.Sent,
+            ["errors"] = result.Errors,
+            ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
+            ["rate"] = Math.Round(result.Sent / Math.Max(result.Elapsed.TotalSeconds, 1e-3)),
+        };
+        await stdout.WriteLineAsync(report.ToJsonString()).ConfigureAwait(false);
+        return result.Sent > 0 ? 0 : 1;
     }
 
     private static TimeSpan ParseDuration(Dictionary<string, string> options, string key, TimeSpan fallback)
