@@ -122,8 +122,28 @@ public sealed class LabMetricsTests : IAsyncLifetime
                 Assert.True(series.Count == targets.Count, $"{query}: {series.Count} of {targets.Count} agents");
             }
 
+            // Prometheus's own linter accepts an agent's exposition as it is.
+            var text = await http.GetStringAsync(new Uri($"http://{n2}/metrics"));
+            var lint = await PromtoolAsync(text);
+            Assert.True(lint.ExitCode == 0, $"promtool check metrics: {lint.Output}");
+
             var errors = await QueryAsync(http, "sum(plexus_metrics_scrape_errors_total)");
             Assert.True(errors.Count == 0 || Value(errors[0]) == 0, $"collectors failed during scrapes: {errors.FirstOrDefault()}");
+    }
+
+    private static async Task<(int ExitCode, string Output)> PromtoolAsync(string exposition)
+    {
+        var promtool = Binaries.FindOnPath("promtool") ?? throw new InvalidOperationException("promtool is not installed (Debian package prometheus)");
+        var info = new ProcessStartInfo(promtool) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("check");
+        info.ArgumentList.Add("metrics");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(exposition);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static async Task<List<JsonNode>> UntilSeriesAsync(HttpClient http, string query)
