@@ -107,6 +107,32 @@ public sealed class FlowExporterTests : IDisposable
         Assert.Equal([2], Ports(path));
     }
 
+    [Fact]
+    public async Task Running_it_follows_the_flow_ring_and_flushes_what_arrives()
+    {
+        var ring = new FlowRing(16);
+        var path = Path.Combine(_dir, "flows.log");
+        using var exporter = new FlowExporter(path, 1 << 20, 1, ring, "c1/n2", NullLogger<FlowExporter>.Instance);
+        await exporter.StartAsync(CancellationToken.None);
+        try
+        {
+            // The follower subscribes once the service runs: add flows until one is on disk.
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (!File.Exists(path) || new FileInfo(path).Length == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no flow exported within 5 s");
+                ring.Add(Flow(7));
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            await exporter.StopAsync(CancellationToken.None);
+        }
+
+        Assert.All(Ports(path), p => Assert.Equal(7, p));
+    }
+
     private FlowExporter Exporter(long maxSize, int maxFiles) =>
         new(Path.Combine(_dir, "flows.log"), maxSize, maxFiles, null, "c1/n2", NullLogger<FlowExporter>.Instance);
 
