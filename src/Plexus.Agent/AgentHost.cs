@@ -11,6 +11,7 @@ using Plexus.Agent.ControlPlane.Services;
 using Plexus.Agent.Datapath;
 using Plexus.Agent.Endpoints;
 using Plexus.Agent.Flows;
+using Plexus.Agent.Metrics;
 using Plexus.Agent.Registration;
 using Plexus.Store;
 
@@ -41,7 +42,9 @@ public static partial class AgentHost
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentState>();
-        builder.Services.AddSingleton(sp => StoreFactory.Create(config.Store, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<StoreMetrics>();
+        builder.Services.AddSingleton<IStore>(sp => new InstrumentedStore(
+            StoreFactory.Create(config.Store, sp.GetRequiredService<ILoggerFactory>()), sp.GetRequiredService<StoreMetrics>()));
         builder.Services.AddHostedService<NodeRegistrar>();
         builder.Services.AddSingleton(sp => new IdentityAllocator(
             sp.GetRequiredService<IStore>(), config.Node, config.ClusterId, sp.GetRequiredService<ILogger<IdentityAllocator>>()));
@@ -51,6 +54,12 @@ public static partial class AgentHost
         builder.Services.AddSingleton(sp => new FlowObserver(config.FlowRingCapacity, sp.GetRequiredService<ILogger<FlowObserver>>()));
         builder.Services.AddSingleton<DatapathController>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatapathController>());
+        AddMetrics(builder.Services, config);
+        if (config.FlowExportFile is { } exportFile)
+        {
+            builder.Services.AddHostedService(sp => new FlowExporter(exportFile, config.FlowExportMaxSize, config.FlowExportMaxFiles,
+                sp.GetRequiredService<FlowObserver>().Ring, $"{config.Cluster}/{config.Node}", sp.GetRequiredService<ILogger<FlowExporter>>()));
+        }
 
         var app = builder.Build();
         AgentApi.Map(app, config, app.Services.GetRequiredService<AgentState>(), TimeProvider.System,
@@ -67,6 +76,26 @@ public static partial class AgentHost
         app.Lifetime.ApplicationStopping.Register(() => LogStopping(log, config.Node));
         app.Lifetime.ApplicationStopped.Register(() => File.Delete(config.ApiSocket));
         return app;
+    }
+
+    /// <summary>The Prometheus endpoint and its collectors (<see cref="MetricCatalogue"/> lists what they export).</summary>
+    private static void AddMetrics(IServiceCollection services, AgentConfig config)
+    {
+        if (config.MetricsPort == 0)
+        {
+            return;
+        }
+
+        services.AddSingleton(sp => new FlowMetrics(sp.GetRequiredService<FlowObserver>(), sp.GetRequiredService<ILogger<FlowMetrics>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FlowMetrics>());
+        services.AddSingleton<IMetricsCollector>(sp => new DatapathMetricsCollector(sp.GetRequiredService<DatapathController>()));
+        services.AddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<FlowMetrics>());
+        services.AddSingleton<IMetricsCollector, ControlPlaneMetricsCollector>();
+        services.AddSingleton<IMetricsCollector, BpfMapMetricsCollector>();
+        services.AddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<StoreMetrics>());
+        services.AddSingleton<IMetricsCollector, RuntimeMetricsCollector>();
+        services.AddSingleton<MetricsExporter>();
+        services.AddHostedService(sp => new MetricsServer(config.MetricsPort, sp.GetRequiredService<MetricsExporter>(), sp.GetRequiredService<ILogger<MetricsServer>>()));
     }
 
     private static void PrepareSocket(string path)

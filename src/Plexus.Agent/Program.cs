@@ -2,7 +2,7 @@ using System.CommandLine;
 using Plexus.Agent;
 using Plexus.Agent.Configuration;
 
-var configOption = new Option<FileInfo?>("--config", "-c") { Description = "YAML config file (fields: node, cluster, clusterId, store{url,caFile,certFile,keyFile}, api{socket}, stateDir, leaseTtl, addresses, logLevel)" };
+var configOption = new Option<FileInfo?>("--config", "-c") { Description = "YAML config file (fields: node, cluster, clusterId, store{url,caFile,certFile,keyFile}, api{socket}, stateDir, leaseTtl, addresses, logLevel, metricsPort, flowExport{file,maxSize,maxFiles}, …)" };
 var nodeOption = new Option<string?>("--node") { Description = "Node name (overrides the file)" };
 var clusterOption = new Option<string?>("--cluster") { Description = "Cluster name (default: default)" };
 var clusterIdOption = new Option<int?>("--cluster-id") { Description = "Cluster id 0-255" };
@@ -22,12 +22,17 @@ var maglevOption = new Option<int?>("--maglev-table-size") { Description = "Magl
 var auditOption = new Option<bool?>("--policy-audit-mode") { Description = "Policy audit mode: policy drops are reported as AUDIT and forwarded" };
 var flowRingOption = new Option<int?>("--flow-ring-capacity") { Description = "How many flows the node keeps for plexus observe (default 65535)" };
 var policyMapOption = new Option<int?>("--policy-map-entries") { Description = "Entries of the policy map the node's endpoints share (default 262144)" };
+var metricsPortOption = new Option<int?>("--metrics-port") { Description = "TCP port of the Prometheus endpoint /metrics in the node's network namespace (default 9962; 0 disables)" };
+var exportFileOption = new Option<string?>("--flow-export-file") { Description = "Write every flow as a JSON line (Hubble's GetFlowsResponse) to this file (default: no export)" };
+var exportSizeOption = new Option<string?>("--flow-export-max-size") { Description = "Rotate the flow export file at this size, e.g. 10MiB (default 10MiB)" };
+var exportFilesOption = new Option<int?>("--flow-export-max-files") { Description = "Rotated flow export files kept besides the live one (default 5)" };
 var pinOption = new Option<string?>("--bpf-pin-dir") { Description = "bpffs directory for this node's maps (default /sys/fs/bpf/plexus/<cluster>-<node>)" };
 
 var root = new RootCommand("plexus-agent: the Plexus node agent (programs the datapath, registers the node, serves the API)")
 {
     configOption, nodeOption, clusterOption, clusterIdOption, storeOption, socketOption, stateOption, leaseOption, logOption,
     podCidrOption, addressOption, underlayOption, pinOption, gcIntervalOption, gcGraceOption, serviceCidrOption, lbPoolOption, maglevOption, auditOption, flowRingOption, policyMapOption,
+    metricsPortOption, exportFileOption, exportSizeOption, exportFilesOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -74,6 +79,10 @@ var (config, errors) = AgentConfigLoader.Load(file?.FullName, yaml, new AgentCon
     PolicyAuditMode = parsed.GetValue(auditOption),
     FlowRingCapacity = parsed.GetValue(flowRingOption),
     PolicyMapEntries = parsed.GetValue(policyMapOption),
+    MetricsPort = parsed.GetValue(metricsPortOption),
+    FlowExportFile = parsed.GetValue(exportFileOption),
+    FlowExportMaxSize = parsed.GetValue(exportSizeOption),
+    FlowExportMaxFiles = parsed.GetValue(exportFilesOption),
 });
 if (config is null)
 {

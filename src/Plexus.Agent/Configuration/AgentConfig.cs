@@ -69,6 +69,21 @@ public sealed record AgentConfig
     /// <summary>How many flows the node keeps for <c>plexus observe</c> (oldest overwritten).</summary>
     public int FlowRingCapacity { get; init; } = DefaultFlowRingCapacity;
 
+    /// <summary>TCP port of the Prometheus endpoint (<c>/metrics</c>) in the node's network namespace; 0 disables it.</summary>
+    public int MetricsPort { get; init; } = DefaultMetricsPort;
+
+    /// <summary>The metrics port when none is configured (Cilium's agent uses 9962).</summary>
+    public const int DefaultMetricsPort = 9962;
+
+    /// <summary>JSON-lines file every flow is written to (Hubble's GetFlowsResponse per line); null: no export.</summary>
+    public string? FlowExportFile { get; init; }
+
+    /// <summary>Size at which the flow export file is rotated.</summary>
+    public long FlowExportMaxSize { get; init; } = Plexus.Agent.Flows.FlowExporter.DefaultMaxSize;
+
+    /// <summary>Rotated flow export files kept besides the live one.</summary>
+    public int FlowExportMaxFiles { get; init; } = Plexus.Agent.Flows.FlowExporter.DefaultMaxFiles;
+
     /// <summary>The flow ring's capacity when none is configured.</summary>
     public const int DefaultFlowRingCapacity = Plexus.Flows.FlowRing.DefaultCapacity;
 

@@ -35,6 +35,15 @@ public static partial class AgentConfigLoader
         public bool? PolicyAuditMode { get; set; }
         public int? FlowRingCapacity { get; set; }
         public int? PolicyMapEntries { get; set; }
+        public int? MetricsPort { get; set; }
+        public FlowExportSection? FlowExport { get; set; }
+    }
+
+    internal sealed class FlowExportSection
+    {
+        public string? File { get; set; }
+        public string? MaxSize { get; set; }
+        public int? MaxFiles { get; set; }
     }
 
     internal sealed class ApiSection
@@ -80,6 +89,17 @@ public static partial class AgentConfigLoader
 
         /// <summary>Entries of the node's policy map.</summary>
         public int? PolicyMapEntries { get; init; }
+        /// <summary>Prometheus metrics port (0 disables).</summary>
+        public int? MetricsPort { get; init; }
+
+        /// <summary>Flow export file.</summary>
+        public string? FlowExportFile { get; init; }
+
+        /// <summary>Flow export rotation size (<c>10MiB</c>, <c>512KiB</c>, bytes).</summary>
+        public string? FlowExportMaxSize { get; init; }
+
+        /// <summary>Rotated flow export files kept.</summary>
+        public int? FlowExportMaxFiles { get; init; }
     }
 
     /// <summary>Loads and validates; returns the config or the list of errors (each naming the source and field).</summary>
@@ -268,6 +288,31 @@ public static partial class AgentConfigLoader
             errors.Add($"{source}: policyMapEntries: {policyEntries} is outside {Plexus.Datapath.Node.DatapathConfig.MinPolicyMapEntries}-{Plexus.Datapath.Node.DatapathConfig.MaxPolicyMapEntries} (flag --policy-map-entries)");
         }
 
+        var metricsPort = flags.MetricsPort ?? model.MetricsPort ?? AgentConfig.DefaultMetricsPort;
+        if (metricsPort is < 0 or > 65535)
+        {
+            errors.Add($"{source}: metricsPort: {metricsPort} is outside 0-65535 (0 disables metrics; flag --metrics-port)");
+        }
+
+        var exportFile = flags.FlowExportFile ?? model.FlowExport?.File;
+        if (exportFile is { Length: 0 } || exportFile?.EndsWith('/') == true)
+        {
+            errors.Add($"{source}: flowExport.file: \"{exportFile}\" is not a file path (flag --flow-export-file)");
+        }
+
+        var exportSizeText = flags.FlowExportMaxSize ?? model.FlowExport?.MaxSize;
+        var exportSize = Plexus.Agent.Flows.FlowExporter.DefaultMaxSize;
+        if (exportSizeText is not null && (!TryParseSize(exportSizeText, out exportSize) || exportSize < 1024))
+        {
+            errors.Add($"{source}: flowExport.maxSize: \"{exportSizeText}\" must be a size of at least 1KiB, e.g. 10MiB, 512KiB or a number of bytes (flag --flow-export-max-size)");
+        }
+
+        var exportFiles = flags.FlowExportMaxFiles ?? model.FlowExport?.MaxFiles ?? Plexus.Agent.Flows.FlowExporter.DefaultMaxFiles;
+        if (exportFiles is < 1 or > 1000)
+        {
+            errors.Add($"{source}: flowExport.maxFiles: {exportFiles} is outside 1-1000 (flag --flow-export-max-files)");
+        }
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -295,6 +340,10 @@ public static partial class AgentConfigLoader
             PolicyAuditMode = flags.PolicyAuditMode ?? model.PolicyAuditMode ?? false,
             FlowRingCapacity = flowRing,
             PolicyMapEntries = policyEntries,
+            MetricsPort = metricsPort,
+            FlowExportFile = exportFile,
+            FlowExportMaxSize = exportSize,
+            FlowExportMaxFiles = exportFiles,
         }, errors);
     }
 
@@ -317,6 +366,38 @@ public static partial class AgentConfigLoader
         return null;
     }
 
+    /// <summary>Parses a size: bytes, or a number with KiB/MiB/GiB (also Ki/Mi/Gi, K/M/G, KB/MB/GB as binary units).</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        bytes = 0;
+        var m = Regex.Match(text.Trim(), "^([0-9]+)\\s*([KMG]?)(i?B?)$", RegexOptions.IgnoreCase);
+        if (!m.Success || !long.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return false;
+        }
+
+        var shift = char.ToUpperInvariant(m.Groups[2].Value.FirstOrDefault()) switch
+        {
+            'K' => 10,
+            'M' => 20,
+            'G' => 30,
+            _ => 0,
+        };
+        if (shift == 0 && m.Groups[3].Value.Length > 0 && !m.Groups[3].Value.Equals("B", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (number > (long.MaxValue >> shift))
+        {
+            return false;
+        }
+
+        bytes = number << shift;
+        return true;
+    }
+
     private static List<string>? SplitList(string? text) =>
         text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
@@ -333,7 +414,8 @@ public static partial class AgentConfigLoader
         {
             nameof(StoreSettings) => "url, caFile, certFile, keyFile",
             nameof(ApiSection) => "socket",
-            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode, flowRingCapacity, policyMapEntries",
+            nameof(FlowExportSection) => "file, maxSize, maxFiles",
+            _ => "node, cluster, clusterId, store, api, stateDir, leaseTtl, addresses, logLevel, podCidr, underlay, bpfPinDir, identityGcInterval, identityGcGrace, serviceCidrs, loadBalancerPools, maglevTableSize, policyAuditMode, flowRingCapacity, policyMapEntries, metricsPort, flowExport",
         };
         return $"unknown field \"{m.Groups[1].Value}\"; valid fields: {valid}";
     }
