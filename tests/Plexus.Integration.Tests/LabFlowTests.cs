@@ -142,6 +142,56 @@ public sealed class LabFlowTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Events_lost_while_an_agent_stalls_are_counted_and_shown_and_the_agent_answers_after()
+    {
+        var n2 = _status["nodes"]!.AsArray().Select(n => n!.AsObject()).Single(n => (string?)n["name"] == "n2");
+        var agentPid = (int)n2["agentPid"]!;
+        var b = (string)LabUnderTest.Pod(_status, "x", "b")["ip"]!;
+        var probe = Plexus.Lab.Processes.Binaries.FindPlexus("plexus-probe")!;
+
+        // With n2's agent frozen nothing drains n2's kernel ring (4 MiB, about 47,000 events): 80,000 new flows overflow it.
+        Assert.True(Plexus.Interop.Posix.Signals.Send(agentPid, Plexus.Interop.Posix.Signals.SigStop));
+        Cli.Result flood;
+        try
+        {
+            flood = await _lab.PlexusAsync("lab", "exec", "x/a", "--", probe, "flood", b, "--count", "80000");
+        }
+        finally
+        {
+            Plexus.Interop.Posix.Signals.Send(agentPid, Plexus.Interop.Posix.Signals.SigCont);
+        }
+
+        Assert.True(flood.ExitCode == 0, flood.ToString());
+        Assert.True((long)JsonNode.Parse(flood.Stdout.Trim().Split('\n')[^1])!["sent"]! == 80_000, flood.ToString());
+
+        // The losses are reported where users look: the stream (a lost_events line) and the compact output.
+        var deadline = Stopwatch.StartNew();
+        long lost = 0;
+        while (lost == 0)
+        {
+            var json = await _lab.PlexusAsync("observe", "--node-name", "n2", "--last", "1", "-o", "json");
+            Assert.True(json.ExitCode == 0, json.ToString());
+            lost = json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["lost_events"])
+                .Where(e => (string?)e?["source"] == "PERF_EVENT_RING_BUFFER").Sum(e => (long)e!["num_events_lost"]!);
+            Assert.True(lost > 0 || deadline.Elapsed < TimeSpan.FromSeconds(10), $"no kernel ring loss reported after the stall: {json}");
+            if (lost == 0)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.InRange(lost, 10_000, 80_000);
+        var compact = await _lab.PlexusAsync("observe", "--node-name", "n2", "--last", "1");
+        Assert.Contains("EVENTS LOST: PERF_EVENT_RING_BUFFER", compact.Stdout, StringComparison.Ordinal);
+
+        // The agent kept what fitted, and answers.
+        var answered = Stopwatch.StartNew();
+        var status = await _lab.PlexusAsync("observe", "--node-name", "n2", "--from-pod", "x/a", "--protocol", "udp", "--last", "10", "-o", "json");
+        Assert.True(status.ExitCode == 0 && answered.Elapsed < TimeSpan.FromSeconds(5), status.ToString());
+        Assert.Contains("\"UDP\"", status.Stdout, StringComparison.Ordinal);
+    }
+
     private async Task ApplyAsync(string yaml)
     {
         var file = Path.Combine(Path.GetTempPath(), $"{_lab.Name}-{Guid.NewGuid():N}.yaml");

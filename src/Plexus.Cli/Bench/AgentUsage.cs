@@ -11,7 +11,8 @@ namespace Plexus.Cli.Bench;
 public sealed record AgentUsage(double RssMiB, double CpuPercent)
 {
     // USER_HZ, the unit of /proc/PID/stat times: fixed at 100 by the kernel ABI on every architecture Plexus runs on.
-    private const double TicksPerSecond = 100;
+    /// <summary>Clock ticks per second of /proc CPU times (USER_HZ).</summary>
+    public const double TicksPerSecond = 100;
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Watches <paramref name="pids"/> for <paramref name="window"/>; fails when one of them exits (an agent restart).</summary>

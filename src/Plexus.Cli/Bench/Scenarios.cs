@@ -16,7 +16,7 @@ public sealed record BenchMetric(string Name, string Unit);
 public abstract class BenchScenario
 {
     /// <summary>The scenario names, in the order they run.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate", "services", "propagation", "agent", "policy"];
+    public static IReadOnlyList<string> Names { get; } = ["throughput", "latency", "connrate", "services", "propagation", "agent", "policy", "flows"];
 
     /// <summary>The name used by <c>--scenario</c> and in the report.</summary>
     public abstract string Name { get; }
@@ -34,6 +34,7 @@ public abstract class BenchScenario
         "propagation" => new PropagationScenario(),
         "agent" => new AgentScenario(),
         "policy" => new PolicyScenario(),
+        "flows" => new FlowsScenario(),
         _ => throw new ArgumentException($"unknown scenario {name}", nameof(name)),
     };
 

@@ -11,6 +11,12 @@ public static partial class Signals
     /// <summary>SIGKILL: end a process at once.</summary>
     public const int SigKill = 9;
 
+    /// <summary>SIGSTOP: freeze a process (it cannot catch it).</summary>
+    public const int SigStop = 19;
+
+    /// <summary>SIGCONT: let a stopped process run again.</summary>
+    public const int SigCont = 18;
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process no longer exists (ESRCH).</summary>
     public static bool Send(int pid, int signal)
     {
