@@ -4,6 +4,9 @@
 #include "parse.h"
 #include "config.h"
 
+/* Pending event bytes that wake the ring's reader (about 700 events). */
+#define EVENTS_WAKEUP_BYTES (64 * 1024)
+
 static __always_inline void count(__u8 reason, __u8 dir, __u32 bytes)
 {
 	/* The array index is the key's bytes read as a __u32, so user space can look it up with a metrics_key. */
@@ -50,7 +53,13 @@ static __always_inline void emit_service_verdict(struct __sk_buff *skb, const st
 		.icmp_type = pkt->icmp_type,
 		.rev_nat = rev_nat,
 	};
-	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), 0) < 0) {
+	/*
+	 * Wake the reader only once a batch waits: a wakeup per event costs the agent a context switch per event. The agent
+	 * also reads on a short timer (FlowObserver), so a lone event waits at most that long.
+	 */
+	__u64 wakeup = bpf_ringbuf_query(&plx_events, BPF_RB_AVAIL_DATA) >= EVENTS_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+										   : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&plx_events, &ev, sizeof(ev), wakeup) < 0) {
 		__u32 zero = 0;
 		__u64 *lost = bpf_map_lookup_elem(&plx_events_lost, &zero);
 		if (lost)

@@ -16,6 +16,7 @@ namespace Plexus.Agent.Flows;
 public sealed partial class FlowObserver
 {
     private const int QueueCapacity = 16_384;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly ILogger _logger;
     private BpfRingBuffer? _events;
     private NodeDatapath? _datapath;
@@ -68,7 +69,8 @@ public sealed partial class FlowObserver
             SingleWriter = true,
         });
         var decoder = FlowDecoder.WithSystemClock(resolver);
-        using var events = new BpfRingBuffer(datapath.Events, queue.Writer);
+        // The datapath wakes the reader only once a batch waits (bpf/lib/events.h); the timer bounds a lone event's delay.
+        using var events = new BpfRingBuffer(datapath.Events, queue.Writer) { PollInterval = PollInterval };
         Volatile.Write(ref _datapath, datapath);
         events.Start(cancellationToken);
         Volatile.Write(ref _events, events);

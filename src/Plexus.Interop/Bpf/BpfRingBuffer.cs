@@ -97,6 +97,13 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     /// <summary>How many records the channel writer refused (bounded channel full, or completed).</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>
+    /// How long the polling thread sleeps without a wakeup before it reads anyway (infinite by default). Producers that
+    /// batch their wakeups (<c>BPF_RB_NO_WAKEUP</c> until a backlog builds) need it, so a lone record is not left waiting.
+    /// Set before <see cref="Start"/>.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Completes when the polling thread stops (cancellation or <see cref="Dispose"/>); faults when a handler or poll failed.</summary>
     public Task Completion => _completion.Task;
 
@@ -163,6 +170,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
             using var ringLease = new HandleLease(_ring);
             using var wakeupLease = new HandleLease(_wakeup);
             using var registration = cancellationToken.Register(static state => ((BpfRingBuffer)state!).Wake(), this);
+            var timeoutMs = PollInterval == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Max(1, PollInterval.TotalMilliseconds);
             var fds = stackalloc Libc.PollFd[2];
             fds[0] = new Libc.PollFd { Fd = Libbpf.RingBufferEpollFd(_ring.DangerousGetHandle()), Events = Libc.PollIn };
             fds[1] = new Libc.PollFd { Fd = _wakeup.Fd, Events = Libc.PollIn };
@@ -170,7 +178,8 @@ public sealed unsafe class BpfRingBuffer : IDisposable
             {
                 fds[0].ReturnedEvents = 0;
                 fds[1].ReturnedEvents = 0;
-                if (Libc.Poll(fds, 2, -1) < 0)
+                var ready = Libc.Poll(fds, 2, timeoutMs);
+                if (ready < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno == BpfErrors.EINTR)
@@ -181,7 +190,8 @@ public sealed unsafe class BpfRingBuffer : IDisposable
                     throw new BpfException($"poll(ring buffer {MapName})", errno);
                 }
 
-                if (fds[0].ReturnedEvents != 0 || fds[1].ReturnedEvents != 0)
+                // A timeout (0) reads too: the producer may have left records without a wakeup.
+                if (ready == 0 || fds[0].ReturnedEvents != 0 || fds[1].ReturnedEvents != 0)
                 {
                     ConsumeAvailable();
                 }
