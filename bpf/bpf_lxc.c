@@ -84,8 +84,12 @@ int plx_from_endpoint(struct __sk_buff *skb)
 		obs = TRACE_TO_STACK; /* node addresses; CIDR identities of the world are routed as the world */
 	else
 		obs = TRACE_TO_NETWORK;
-	/* Routed paths act as a router: a packet that would expire is dropped before it opens a connection. */
-	if (obs != TRACE_TO_STACK) {
+	/*
+	 * Routed paths act as a router: a packet that would expire is dropped before it opens a connection. Across the
+	 * tunnel the receiving node decrements (from-overlay), as Cilium does: one hop per node pair, and the sender
+	 * leaves the segment unwritten.
+	 */
+	if (obs != TRACE_TO_STACK && obs != TRACE_TO_OVERLAY) {
 		reason = ttl_dec(skb, &pkt);
 		if (reason)
 			return forward_error(skb, &pkt, reason, src_id, dst_id);

@@ -57,7 +57,7 @@ public sealed class FromEndpointTests : IDisposable
         var (verdict, output) = _dp.Run(_dp.FromEndpoint, Packet.UdpPacket(PodA, 40000, RemotePod, 53));
 
         Assert.Equal(TcActRedirect, verdict);
-        Assert.Equal(63, Packet.Ttl(output));
+        Assert.Equal(64, Packet.Ttl(output)); // the receiving node decrements (one hop per node pair, as Cilium)
         var trace = Assert.Single(_dp.TakeEvents());
         Assert.Equal(TracePoint.ToOverlay, (TracePoint)trace.ObservationPoint);
         Assert.Equal(1000u, trace.SourceIdentity);
