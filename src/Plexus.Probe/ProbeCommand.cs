@@ -22,8 +22,8 @@ public static class ProbeCommand
                 server's line back; print JSON {"reply", "exchanges", "end", "elapsedMs"} where end is
                 completed, reset, closed, timeout or refused; exit 0 only when completed.
           plexus-probe flood IP --count N [--ports FIRST-LAST] [--rate PER_SECOND]
-              Send N UDP datagrams (1-10000000), each to the next port of FIRST-LAST (default 1024-65535), from one
-              socket: every datagram is a new flow. --rate paces them (default: as fast as possible). Stops after 60 s.
+              Send N UDP datagrams (1-10000000), each to the next port of FIRST-LAST (default 1024-65535), from a new
+              source port each time the ports wrap: every datagram is a new flow. --rate paces them (default: as fast as possible). Stops after 60 s.
               Prints JSON {"sent", "errors", "elapsedMs", "rate"}.
         """;
 
