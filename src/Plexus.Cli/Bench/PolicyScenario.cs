@@ -41,7 +41,6 @@ public sealed class PolicyScenario : BenchScenario
 
     private static readonly (int Identities, int Rules)[] Sizes = [(1_000, 100), (1_000, 1_000), (10_000, 100), (10_000, 1_000)];
     private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ObserveTimeout = TimeSpan.FromSeconds(10);
     private readonly Dictionary<(int, int), PolicyWorkload> _workloads = [];
 
@@ -233,7 +232,7 @@ public sealed class PolicyScenario : BenchScenario
         {
             while (clock.Elapsed < ObserveTimeout)
             {
-                attempts.Add((clock.Elapsed, AttemptAsync(client, target, stop.Token)));
+                attempts.Add((clock.Elapsed, PodConnect.AttemptAsync(client, target, stop.Token)));
                 await Task.Delay(AttemptInterval, cancellationToken).ConfigureAwait(false);
                 var outcomes = attempts.Select(a => a.Result.IsCompleted ? a.Result.Result : (bool?)null).ToList();
                 if (FirstSettled(outcomes, open, Confirmations) is >= 0 and var first)
@@ -248,25 +247,6 @@ public sealed class PolicyScenario : BenchScenario
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(attempts.Select(a => a.Result)).ConfigureAwait(false);
-        }
-    }
-
-    // One connection from the client pod: connect, read the server's reply. False on a drop, refusal or timeout.
-    private static async Task<bool> AttemptAsync(NetNsHandle client, IPEndPoint target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var socket = await NetNs.RunAsync(client, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, cancellationToken)
-                .ConfigureAwait(false);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(AttemptTimeout);
-            await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
-            var buffer = new byte[64];
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false) > 0;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
         }
     }
 

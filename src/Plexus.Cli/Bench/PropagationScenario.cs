@@ -24,7 +24,6 @@ public sealed class PropagationScenario : BenchScenario
     // A new attempt every 10 ms, each given 50 ms: a SYN the datapath drops is never retransmitted in time (1 s), so
     // the resolution is the attempt interval, and at most five attempts are in flight.
     private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(30);
     private int _created;
@@ -104,7 +103,7 @@ public sealed class PropagationScenario : BenchScenario
         {
             while (clock.Elapsed < ReachTimeout)
             {
-                inFlight.Add(AttemptAsync(client, target, stop.Token));
+                inFlight.Add(PodConnect.AttemptAsync(client, target, stop.Token));
                 var tick = Task.Delay(AttemptInterval, cancellationToken);
                 while (true)
                 {
@@ -130,25 +129,6 @@ public sealed class PropagationScenario : BenchScenario
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(inFlight).ConfigureAwait(false);
-        }
-    }
-
-    // One connection from the client pod: connect, read the pod's reply. False on refusal, unreachability or timeout.
-    private static async Task<bool> AttemptAsync(NetNsHandle client, IPEndPoint target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var socket = await NetNs.RunAsync(client, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, cancellationToken)
-                .ConfigureAwait(false);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(AttemptTimeout);
-            await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
-            var buffer = new byte[64];
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false) > 0;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
         }
     }
 
