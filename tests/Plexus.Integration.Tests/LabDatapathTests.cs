@@ -140,6 +140,9 @@ public sealed class LabDatapathTests
 
         Assert.True(demo.ExitCode == 0, demo.ToString());
         Assert.Contains("26/26 connected", demo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("-> payments/ledger:9000 (ID:", demo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Policy denied DROPPED (TCP Flags: SYN) by ", demo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NetworkPolicy/payments/default-deny-ingress", demo.Stdout, StringComparison.Ordinal);
         Assert.Contains("demo finished: every step behaved as expected", demo.Stdout, StringComparison.Ordinal);
         lab.AssertGone([]);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Plexus.Cli.Infrastructure;
 using Plexus.Cli.Output;
+using Plexus.Flows;
 using Plexus.Lab.Processes;
 using Plexus.Lab.Runtime;
 using Plexus.Model;
@@ -89,6 +90,9 @@ public static class DemoCommand
                         bin/plexus services                                          # frontends, backends, connections per backend
                         bin/plexus get service api -n shop -o json                   # spec.clusterIP filled in
                         bin/plexus get nodes
+                        bin/plexus observe --follow                                  # flows as they happen (Ctrl-C to stop)
+                        bin/plexus observe --verdict DROPPED -o json                 # Hubble's JSON, one flow per line
+                        bin/plexus policy trace --from shop/api --to payments/ledger --port 9000/tcp
                         bin/plexus lab down {topology.Name}
                     """).ConfigureAwait(false);
             }
@@ -159,6 +163,14 @@ public static class DemoCommand
             () => LabProbeCommand.RunAsync(lab, "shop/api", "payments/ledger:9000/tcp", "2s", cancellationToken)).ConfigureAwait(false);
         failures += await Show(lab, "lab probe payments/audit payments/ledger:9000/tcp   # denied: no rule allows it (drop reason 133)", 1,
             () => LabProbeCommand.RunAsync(lab, "payments/audit", "payments/ledger:9000/tcp", "1s", cancellationToken)).ConfigureAwait(false);
+        failures += await Show(lab, "policy trace --from payments/audit --to payments/ledger --port 9000/tcp   # why: the rules each side's agent enforces", 1,
+            () => PolicyCommand.RunTraceAsync(lab, "payments/audit", "payments/ledger", "9000/tcp", OutputFormat.Table, cancellationToken)).ConfigureAwait(false);
+
+        await Step(lab.Out, "flows: every drop and new connection in Hubble's shape, from every node (the agents read the datapath's events)").ConfigureAwait(false);
+        var errors = new List<string>();
+        var toLedger = new FlowQuery { Include = FlowFilter.Create([("to-pod", "payments/ledger"), ("to-port", "9000")], errors), Last = 6 };
+        failures += await Show(lab, "observe --to-pod payments/ledger --to-port 9000 --last 6   # the allowed and the denied connection, and the policy that decided", 0,
+            () => ObserveCommand.RunAsync(lab, toLedger, "compact", cancellationToken)).ConfigureAwait(false);
         return failures;
     }
 
