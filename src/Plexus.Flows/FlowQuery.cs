@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Plexus.Flows;
 
@@ -138,10 +137,5 @@ public sealed record FlowQuery
     }
 
     /// <summary>A readable form for messages.</summary>
-    public override string ToString()
-    {
-        var text = new StringBuilder();
-        text.Append(ToQueryString());
-        return text.Length == 0 ? "(all flows)" : text.ToString();
-    }
+    public override string ToString() => ToQueryString() is { Length: > 0 } text ? text : "(all flows)";
 }

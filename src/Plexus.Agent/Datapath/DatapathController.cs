@@ -93,7 +93,7 @@ public sealed partial class DatapathController(
 
         var ipcache = new IpCacheMirror([new IpCacheSource(config.Cluster, store)], timeProvider, loggerFactory.CreateLogger<IpCacheMirror>());
         var nodes = new PrefixMirror<NodeRecord>(store, StoreKeys.NodesPrefix(config.Cluster), kv => NodeRecord.FromJson(kv.Value), timeProvider, _logger);
-        var resolver = new StoreFlowResolver(store, config.Cluster, config.Node, _datapath.Policy, _datapath.Services, policies, timeProvider, _logger);
+        var resolver = new StoreFlowResolver(config.Cluster, config.Node, _datapath.Policy, _datapath.Services, policies);
         var gc = new IdentityGarbageCollector(store, config.IdentityGcGrace, timeProvider, loggerFactory.CreateLogger<IdentityGarbageCollector>());
         await Task.WhenAll(
             ipcache.RunAsync(ApplyIpCache, stoppingToken),
@@ -102,7 +102,6 @@ public sealed partial class DatapathController(
             services.RunAsync(_datapath.Services, stoppingToken),
             policies.RunAsync(_datapath.Policy, new IpCacheCidrSink(_datapath), stoppingToken),
             flows.RunAsync(_datapath, resolver, stoppingToken),
-            resolver.RunAsync(stoppingToken),
             FollowLeaseAsync(lease, stoppingToken)).ConfigureAwait(false);
     }
 

@@ -73,7 +73,6 @@ public static class ObserveCommand
         var all = Task.WhenAll(readers).ContinueWith(_ => lines.Writer.TryComplete(), TaskScheduler.Default);
         if (query.Follow)
         {
-            await printer.HeaderAsync().ConfigureAwait(false);
             try
             {
                 await foreach (var response in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -101,7 +100,6 @@ public static class ObserveCommand
                 flows = flows[^last..];
             }
 
-            await printer.HeaderAsync().ConfigureAwait(false);
             foreach (var response in flows.Concat(collected.Where(r => r.LostEvents is not null)))
             {
                 await printer.PrintAsync(response).ConfigureAwait(false);
@@ -273,8 +271,6 @@ public static class ObserveCommand
     private sealed class Printer(TextWriter writer, string output)
     {
         private readonly Table? _table = output == "table" ? new Table([.. FlowFormatter.TableColumns]) : null;
-
-        public Task HeaderAsync() => Task.CompletedTask;
 
         public async Task PrintAsync(FlowResponse response)
         {
