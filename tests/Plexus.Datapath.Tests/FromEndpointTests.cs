@@ -52,6 +52,32 @@ public sealed class FromEndpointTests : IDisposable
     }
 
     [Fact]
+    public void Ttl_decrement_keeps_the_header_checksum_valid_where_the_incremental_update_carries()
+    {
+        // The datapath adjusts the checksum for TTL - 1 incrementally (RFC 1624, as ip_decrease_ttl): adding 0x0100 in
+        // network order carries out of the checksum's first byte when that byte is 0xff, and out of the word at 0xffff.
+        // The identification field picks packets whose checksum starts with 0xfe or 0xff: every carry case and its neighbours.
+        var tested = 0;
+        for (var id = 0; id <= ushort.MaxValue; id++)
+        {
+            var packet = Packet.WithIpId(Packet.TcpPacket(PodA, 40000, PodB, 80, flags: 0x10), (ushort)id);
+            if (packet[Packet.EthernetLength + 10] < 0xfe)
+            {
+                continue;
+            }
+
+            var (verdict, output) = _dp.Run(_dp.FromEndpoint, packet);
+            Assert.Equal(TcActRedirect, verdict);
+            Assert.Equal(63, Packet.Ttl(output));
+            Assert.True(Packet.ChecksumsValid(output), $"IP id {id}: checksum {output[Packet.EthernetLength + 10]:x2}{output[Packet.EthernetLength + 11]:x2}");
+            tested++;
+        }
+
+        // 2 × 256 first bytes, less 0xffff: a computed header checksum is never all ones (only an all-zero header sums to 0).
+        Assert.Equal(511, tested);
+    }
+
+    [Fact]
     public void Packet_to_a_remote_pod_enters_the_tunnel_towards_its_node_with_the_source_identity()
     {
         var (verdict, output) = _dp.Run(_dp.FromEndpoint, Packet.UdpPacket(PodA, 40000, RemotePod, 53));

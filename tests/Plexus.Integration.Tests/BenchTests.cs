@@ -25,12 +25,17 @@ public sealed partial class BenchTests
     [Fact]
     public async Task Quick_connrate_prints_results_with_baseline_and_ratio_and_cleans_up()
     {
-        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--quick", "--scenario", "connrate", "-o", "json");
+        // --repetitions and --duration override the mode's settings (and the report says so).
+        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--quick", "--scenario", "connrate", "--repetitions", "2", "--duration", "2s", "-o", "json");
         var names = LabNamesIn(stderr);
         try
         {
             Assert.True(exit == 0, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-            var results = JsonNode.Parse(stdout)!["results"]!.AsArray();
+            var document = JsonNode.Parse(stdout)!;
+            Assert.Equal(2, (int)document["settings"]!["repetitions"]!);
+            Assert.Equal(2.0, (double)document["settings"]!["durationSeconds"]!);
+            Assert.Equal(2, Regex.Matches(stderr, @"^connrate \d/2 plexus:", RegexOptions.Multiline).Count);
+            var results = document["results"]!.AsArray();
             var result = Assert.Single(results)!.AsObject();
             Assert.Equal("connrate", (string)result["scenario"]!);
             Assert.False(string.IsNullOrEmpty((string?)result["metric"]));
@@ -55,7 +60,7 @@ public sealed partial class BenchTests
         {
             Assert.True(exit == 0, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
             var results = JsonNode.Parse(stdout)!["results"]!.AsArray().Select(r => r!.AsObject()).ToList();
-            string[] propagation = ["create to connect p50", "create to connect p99", "create call p50", "call return to connect p50"];
+            string[] propagation = ["create to connect p50", "create to connect p99"];
             Assert.Equal(propagation, results.Where(r => (string)r["scenario"]! == "propagation").Select(r => (string)r["metric"]!));
             foreach (var result in results.Where(r => (string)r["scenario"]! == "propagation"))
             {
@@ -64,6 +69,12 @@ public sealed partial class BenchTests
                 Assert.True((double)result["plexus"]! >= 0);
                 Assert.True((double)result["baseline"]! >= 0);
                 Assert.NotNull(result["ratio"]);
+            }
+
+            // The breakdown of create→connect is progress output, one line per side.
+            foreach (var side in (string[])["plexus", "baseline"])
+            {
+                Assert.Matches($@"propagation {side}: create call p50 [0-9.]+ ms, then [0-9.]+ ms to the first connection", stderr);
             }
 
             var agent = results.Where(r => (string)r["scenario"]! == "agent").ToList();
@@ -122,6 +133,20 @@ public sealed partial class BenchTests
         {
             await LabsDownAsync(names);
         }
+    }
+
+    [Theory]
+    [InlineData("--repetitions", "0", "--repetitions: 0 is outside 1-50")]
+    [InlineData("--repetitions", "51", "--repetitions: 51 is outside 1-50")]
+    [InlineData("--duration", "2.5s", "--duration: \"2.5s\" must be whole seconds from 1s to 60s")]
+    [InlineData("--duration", "90s", "--duration: \"90s\" must be whole seconds from 1s to 60s")]
+    [InlineData("--duration", "soon", "--duration: \"soon\" is not a duration")]
+    public async Task Bad_repetitions_or_duration_is_bad_input_and_builds_nothing(string option, string value, string error)
+    {
+        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--scenario", "connrate", option, value);
+        Assert.True(exit == 2, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains(error, stderr, StringComparison.Ordinal);
+        Assert.Empty(LabNamesIn(stdout + stderr));
     }
 
     private static void AssertCleanedUp(List<string> names)

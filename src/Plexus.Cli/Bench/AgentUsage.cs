@@ -15,6 +15,26 @@ public sealed record AgentUsage(double RssMiB, double CpuPercent)
     public const double TicksPerSecond = 100;
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Waits until each of <paramref name="pids"/> used less than <paramref name="cpuPercent"/> of a core over a
+    /// <paramref name="window"/>, for at most <paramref name="timeout"/>; returns the last usage seen and whether it was quiet.
+    /// </summary>
+    public static async Task<(bool Quiet, IReadOnlyList<AgentUsage> Usage)> WaitQuietAsync(IReadOnlyList<int> pids, double cpuPercent, TimeSpan window, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<AgentUsage> usage = [];
+        while (clock.Elapsed < timeout)
+        {
+            usage = await MeasureAsync(pids, window, cancellationToken).ConfigureAwait(false);
+            if (usage.All(u => u.CpuPercent < cpuPercent))
+            {
+                return (true, usage);
+            }
+        }
+
+        return (false, usage);
+    }
+
     /// <summary>Watches <paramref name="pids"/> for <paramref name="window"/>; fails when one of them exits (an agent restart).</summary>
     public static async Task<IReadOnlyList<AgentUsage>> MeasureAsync(IReadOnlyList<int> pids, TimeSpan window, CancellationToken cancellationToken)
     {

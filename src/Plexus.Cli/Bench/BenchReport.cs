@@ -11,9 +11,14 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Kernel release, cores and CPU model of this machine, its load before the run, and the pods' MTUs.</summary>
-    public static IReadOnlyDictionary<string, string> MachineFacts(string loadBefore, int plexusPodMtu, int baselinePodMtu) => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>
+    /// Kernel release, cores and CPU model of this machine, its load before the run, the pods' MTUs, and how steady the
+    /// CPU was before and after the run (<see cref="CpuCheck"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> MachineFacts(string loadBefore, int plexusPodMtu, int baselinePodMtu, string cpuCheckBefore, string cpuCheckAfter) => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
+        ["cpuCheckBefore"] = cpuCheckBefore,
+        ["cpuCheckAfter"] = cpuCheckAfter,
         ["kernel"] = ReadOr("/proc/sys/kernel/osrelease", "unknown"),
         ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
         ["cpu"] = CpuModel(),

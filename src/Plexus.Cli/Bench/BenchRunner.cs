@@ -14,6 +14,7 @@ public sealed class BenchRunner(Action<string> progress)
     {
         var started = DateTimeOffset.UtcNow;
         var load = BenchReport.LoadAverage();
+        var cpuBefore = CpuCheck.Measure();
         var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", 5);
         var labName = "bench" + suffix;
         var baselineName = "base" + suffix;
@@ -28,7 +29,9 @@ public sealed class BenchRunner(Action<string> progress)
                 results.AddRange(await scenario.RunAsync(plexus, baseline, settings, progress, cancellationToken).ConfigureAwait(false));
             }
 
-            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu));
+            var cpuAfter = CpuCheck.Measure();
+            progress($"cpu check (20 rounds of fixed work): before the run {cpuBefore}; after it {cpuAfter}");
+            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu, cpuBefore, cpuAfter));
         }
         finally
         {

@@ -130,16 +130,11 @@ public sealed class PlexusServices(LabInstance lab) : BenchServices
     {
         var status = await LabStatus.CollectAsync(lab, cancellationToken).ConfigureAwait(false);
         var pids = status.Nodes.Select(n => n.AgentPid).OfType<int>().ToList();
-        var deadline = clock.Elapsed + QuietTimeout;
-        IReadOnlyList<AgentUsage> usage = [];
-        while (clock.Elapsed < deadline)
+        var (quiet, usage) = await AgentUsage.WaitQuietAsync(pids, QuietCpu, QuietWindow, QuietTimeout, cancellationToken).ConfigureAwait(false);
+        if (quiet)
         {
-            usage = await AgentUsage.MeasureAsync(pids, QuietWindow, cancellationToken).ConfigureAwait(false);
-            if (usage.All(u => u.CpuPercent < QuietCpu))
-            {
-                progress($"plexus: agents idle after {Seconds(clock.Elapsed)}");
-                return;
-            }
+            progress($"plexus: agents idle after {Seconds(clock.Elapsed)}");
+            return;
         }
 
         var busy = string.Join(", ", usage.Select(u => u.CpuPercent.ToString("0", CultureInfo.InvariantCulture) + "%"));

@@ -27,18 +27,43 @@ public static class BenchCommand
         };
         scenario.AcceptOnlyFromAmong([.. BenchScenario.Names]);
         var quick = new Option<bool>("--quick") { Description = "3 repetitions of 3 s instead of 5 of 8 s" };
+        var repetitions = new Option<int?>("--repetitions") { Description = $"Repetitions per figure and side (1-{MaxRepetitions}); overrides the mode's" };
+        var duration = new Option<string?>("--duration") { Description = "Length of one repetition (e.g. 4s; 1-60 s); overrides the mode's" };
         var output = Options.Output();
         var command = new Command("bench", "Benchmark Plexus against a plain kernel VXLAN baseline built in the same run")
         {
-            scenario, quick, output, ServerCommand(), ClientCommand(),
+            scenario, quick, repetitions, duration, output, ServerCommand(), ClientCommand(),
         };
         command.SetAction((parse, ct) => LabCommand.RunAsync(context(), c =>
-            RunAsync(c, parse.GetValue(scenario) ?? [], parse.GetValue(quick), parse.GetValue(output), ct)));
+            RunAsync(c, parse.GetValue(scenario) ?? [], Settings(parse.GetValue(quick), parse.GetValue(repetitions), parse.GetValue(duration)), parse.GetValue(output), ct)));
         return command;
     }
 
+    private const int MaxRepetitions = 50;
+
+    /// <summary>The mode's settings (<see cref="BenchSettings.Full"/> or <see cref="BenchSettings.Short"/>) with the overrides applied; bad values are bad input.</summary>
+    public static BenchSettings Settings(bool quick, int? repetitions, string? duration)
+    {
+        var settings = quick ? BenchSettings.Short : BenchSettings.Full;
+        if (repetitions is { } count)
+        {
+            settings = count is >= 1 and <= MaxRepetitions ? settings with { Repetitions = count }
+                : throw CliException.BadInput($"--repetitions: {count} is outside 1-{MaxRepetitions}");
+        }
+
+        if (duration is not null)
+        {
+            var length = Duration("--duration", duration);
+            settings = length >= TimeSpan.FromSeconds(1) && length <= TimeSpan.FromSeconds(60) && length.Ticks % TimeSpan.TicksPerSecond == 0
+                ? settings with { Duration = length }
+                : throw CliException.BadInput($"--duration: \"{duration}\" must be whole seconds from 1s to 60s");
+        }
+
+        return settings;
+    }
+
     /// <summary>Runs the benchmark and reports it.</summary>
-    public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> scenarios, bool quick, OutputFormat output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> scenarios, BenchSettings settings, OutputFormat output, CancellationToken cancellationToken)
     {
         if (Environment.UserName != "root")
         {
@@ -46,7 +71,6 @@ public static class BenchCommand
         }
 
         var selected = (scenarios.Count == 0 ? BenchScenario.Names : BenchScenario.Names.Where(scenarios.Contains)).Select(BenchScenario.Create).ToList();
-        var settings = quick ? BenchSettings.Short : BenchSettings.Full;
         var progress = output == OutputFormat.Table ? context.Out : context.Error;
         BenchReport report;
         try

@@ -30,6 +30,15 @@ public static class LabNetwork
 
             rtnl.SetUp("br0");
             Sysctl.Write("net.ipv4.ip_forward", "1");
+            // The fabric stands in for a switch: with br_netfilter loaded (Docker loads it), the kernel would run every
+            // bridged frame through this namespace's iptables and conntrack as well.
+            foreach (var family in (string[])["iptables", "ip6tables", "arptables"])
+            {
+                if (File.Exists(Sysctl.PathOf($"net.bridge.bridge-nf-call-{family}")))
+                {
+                    Sysctl.Write($"net.bridge.bridge-nf-call-{family}", "0");
+                }
+            }
             foreach (var cluster in lab.Clusters)
             {
                 EnsureAddress(rtnl, "br0", LabNames.FabricGateway(cluster), 24);

@@ -84,6 +84,17 @@ public static class Packet
         return frame;
     }
 
+    /// <summary><paramref name="frame"/> with IPv4 identification <paramref name="id"/> and the header checksum recomputed.</summary>
+    public static byte[] WithIpId(byte[] frame, ushort id)
+    {
+        var copy = (byte[])frame.Clone();
+        var ip = copy.AsSpan(EthernetLength, 20);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], id);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip, 0));
+        return copy;
+    }
+
     /// <summary>Internet checksum (RFC 1071) over <paramref name="data"/>, starting from <paramref name="initial"/>.</summary>
     public static ushort Checksum(ReadOnlySpan<byte> data, uint initial)
     {
