@@ -23,7 +23,7 @@ public static partial class AgentHost
     /// <summary>Builds the agent application for <paramref name="config"/> (not started).</summary>
     public static WebApplication Build(AgentConfig config)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "plexus-agent", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(AgentWebHost.Options("plexus-agent"));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -43,6 +43,38 @@ public sealed class MetricsServerTests
         await server.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task The_host_watches_no_files()
+    {
+        // ASP.NET's default reloads appsettings.json through a recursive watcher on the content root (the current
+        // directory: "/" under the lab supervisor, ~39,000 inotify watches). The agent's hosts watch nothing.
+        var before = InotifyWatches();
+        await using var server = Server(new IPEndPoint(IPAddress.Loopback, 0));
+        await server.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal(before, InotifyWatches());
+        }
+        finally
+        {
+            await server.StopAsync(CancellationToken.None);
+        }
+    }
+
+    // The inotify watches this process holds: one "inotify wd:" line per watch in the fdinfo of its inotify descriptors.
+    private static int InotifyWatches() =>
+        Directory.EnumerateFiles("/proc/self/fdinfo").Sum(file =>
+        {
+            try
+            {
+                return File.ReadLines(file).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                return 0; // closed meanwhile
+            }
+        });
+
     private static MetricsServer Server(IPEndPoint bind) =>
         new(0, new MetricsExporter([new Endpoints()], NullLogger<MetricsExporter>.Instance), NullLogger<MetricsServer>.Instance) { Bind = bind };
 

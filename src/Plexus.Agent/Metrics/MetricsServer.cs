@@ -26,7 +26,7 @@ public sealed partial class MetricsServer(int port, MetricsExporter exporter, IL
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "plexus-agent-metrics", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(AgentWebHost.Options("plexus-agent-metrics"));
         builder.Logging.ClearProviders();
 
         // The agent's host owns SIGTERM; this inner host is started and stopped by it.
