@@ -309,6 +309,42 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pod_churn_re_resolves_only_the_services_whose_backends_change()
+    {
+        var (controller, datapath) = Start();
+        await Pod("shop", "web-1", "n1", "10.1.1.10", new() { ["app"] = "web" });
+        await Apply("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            """);
+        await Apply("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: shop}
+            spec: {selector: {app: api}, ports: [{port: 80}]}
+            """);
+        await Status("shop", "web", r => r.Ports[0].Backends.Count == 1);
+        await Status("shop", "api", r => r.Ports[0].Backends.Count == 0);
+        await Frontends(datapath, 2);
+        var web = controller.Resolved["shop/web"];
+        var webRecord = await _store.GetAsync(StoreKeys.Service("c1", "shop", "web"));
+        var syncs = datapath.SyncCount;
+
+        // A pod no Service selects, then one that only api selects: web's resolution is kept as it was (the same
+        // object), its record is not rewritten, and the datapath is synced once, for api.
+        await Pod("shop", "batch-1", "n1", "10.1.1.20", new() { ["app"] = "batch" });
+        await Pod("shop", "api-1", "n1", "10.1.1.30", new() { ["app"] = "api" });
+        await Status("shop", "api", r => r.Ports[0].Backends.Count == 1);
+        await WaitFor(() => datapath.Current.Any(f => f.Backends.Count == 1 && f.Backends[0].Address.ToString() == "10.1.1.30"));
+
+        Assert.Same(web, controller.Resolved["shop/web"]);
+        Assert.Equal(webRecord!.ModRevision, (await _store.GetAsync(StoreKeys.Service("c1", "shop", "web")))!.ModRevision);
+        Assert.Equal(1, datapath.SyncCount - syncs);
+    }
+
+    [Fact]
     public async Task A_burst_of_services_is_applied_in_a_few_syncs()
     {
         var (controller, datapath) = Start();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,12 @@ public sealed partial class ServiceController
     private readonly Channel<bool> _kicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Json, long Revision)> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Resolution> _resolutions = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<ServiceStatusRecord, string> _json = [];
+    private ImmutableDictionary<string, ServiceStatusRecord>? _syncedResolved;
+    private (ImmutableDictionary<string, ServiceStatusRecord> Resolved, ImmutableDictionary<string, StoredStatus> Statuses)? _recordsDone;
+    private (ImmutableDictionary<string, ServiceResource> Services, ImmutableDictionary<string, StoredStatus> Statuses, long Revision)? _nothingReleased;
+    private (ImmutableDictionary<string, ServiceResource> Services, List<(ServiceResource Service, string Owner)> Ordered)? _ordered;
     private PrefixMirror<ServiceResource>? _services;
     private PrefixMirror<EndpointRecord>? _endpoints;
     private PrefixMirror<StoredStatus>? _statuses;
@@ -148,6 +155,10 @@ public sealed partial class ServiceController
             // After a relist anything may have happened meanwhile: trust only what the store says now.
             _held.Clear();
             _written.Clear();
+            _resolutions.Clear();
+            _syncedResolved = null;
+            _recordsDone = null;
+            _nothingReleased = null;
             Resyncs++;
             LogResync(_logger);
         }
@@ -156,15 +167,18 @@ public sealed partial class ServiceController
         var servicesRevision = _services.Revision;
         var statuses = _statuses!.Snapshot;
         var endpoints = _endpoints!.Snapshot.Values.ToLookup(e => e.Namespace, StringComparer.Ordinal);
+        var selections = new Dictionary<string, List<EndpointRecord>>(StringComparer.Ordinal);
+        var ordered = Ordered(services);
         var complete = true;
         try
         {
-            complete &= await ReleaseDeletedAsync(services, servicesRevision, statuses, cancellationToken).ConfigureAwait(false);
-            var desired = ImmutableDictionary.CreateBuilder<string, ServiceStatusRecord>(StringComparer.Ordinal);
-            foreach (var service in services.Values.OrderBy(s => s.Key.StoreKey, StringComparer.Ordinal))
+            complete &= await ReleaseDeletedAsync(services, ordered, servicesRevision, statuses, cancellationToken).ConfigureAwait(false);
+            var records = new List<KeyValuePair<string, ServiceStatusRecord>>(ordered.Count);
+            foreach (var (service, owner) in ordered)
             {
-                var owner = ServiceAllocator.OwnerOf(service);
-                var hash = ServiceResolver.SpecHash(service);
+                _resolutions.TryGetValue(owner, out var last);
+                var same = last is not null && ReferenceEquals(last.Service, service);
+                var hash = same ? last!.SpecHash : ServiceResolver.SpecHash(service);
                 if (!_held.TryGetValue(owner, out var held) || held.SpecHash != hash)
                 {
                     statuses.TryGetValue(StatusKey(service), out var stored);
@@ -185,14 +199,54 @@ public sealed partial class ServiceController
                     }
                 }
 
-                var record = ServiceResolver.Resolve(service, _cluster, held.SpecHash, held.Allocation, endpoints[service.Metadata.Namespace ?? "default"]);
-                desired[owner] = held.Warnings.Count == 0 ? record : record with { Warnings = held.Warnings };
+                // Pod churn changes the endpoints on every pass; a Service whose spec, allocation and selected endpoints
+                // are the ones of its last resolution keeps that record (same object), so nothing downstream redoes it.
+                var selectionKey = same ? last!.SelectionKey : ServiceResolver.SelectionKey(service);
+                if (!selections.TryGetValue(selectionKey, out var selected))
+                {
+                    selected = ServiceResolver.Select(service, endpoints[service.Metadata.Namespace ?? "default"]);
+                    selections[selectionKey] = selected;
+                }
+
+                if (!same || !ReferenceEquals(last!.Held, held) || !last.Selected.SequenceEqual(selected, ReferenceEqualityComparer.Instance))
+                {
+                    var record = ServiceResolver.ResolveSelected(service, _cluster, held.SpecHash, held.Allocation, selected);
+                    last = new Resolution(service, hash, selectionKey, held, selected, held.Warnings.Count == 0 ? record : record with { Warnings = held.Warnings });
+                    _resolutions[owner] = last;
+                }
+
+                records.Add(KeyValuePair.Create(owner, last.Record));
             }
 
-            var resolved = desired.ToImmutable();
+            if (_resolutions.Count > records.Count)
+            {
+                var present = records.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in _resolutions.Keys.Where(o => !present.Contains(o)).ToList())
+                {
+                    _resolutions.Remove(gone);
+                }
+            }
+
+            // The same records as the last pass: keep that dictionary, so the steps below see an unchanged input.
+            var previous = Volatile.Read(ref _resolved);
+            var resolved = previous.Count == records.Count && records.All(r => previous.TryGetValue(r.Key, out var p) && ReferenceEquals(p, r.Value))
+                ? previous
+                : ImmutableDictionary.CreateRange(StringComparer.Ordinal, records);
             Volatile.Write(ref _resolved, resolved);
-            Sync(resolved, services.Count);
-            complete &= await WriteRecordsAsync(resolved, statuses, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(resolved, _syncedResolved))
+            {
+                Sync(resolved, services.Count);
+                _syncedResolved = _syncedSignature is null ? null : resolved;
+            }
+
+            // Nothing to compare when neither the records nor the stored ones changed since a complete pass.
+            if (_recordsDone is not { } done || !ReferenceEquals(resolved, done.Resolved) || !ReferenceEquals(statuses, done.Statuses))
+            {
+                _recordsDone = null;
+                var written = await WriteRecordsAsync(resolved, statuses, cancellationToken).ConfigureAwait(false);
+                _recordsDone = written ? (resolved, statuses) : null;
+                complete &= written;
+            }
         }
         catch (StoreUnavailableException e)
         {
@@ -204,9 +258,18 @@ public sealed partial class ServiceController
     }
 
     private async Task<bool> ReleaseDeletedAsync(
-        ImmutableDictionary<string, ServiceResource> services, long servicesRevision, ImmutableDictionary<string, StoredStatus> statuses, CancellationToken cancellationToken)
+        ImmutableDictionary<string, ServiceResource> services, IReadOnlyList<(ServiceResource Service, string Owner)> ordered, long servicesRevision,
+        ImmutableDictionary<string, StoredStatus> statuses, CancellationToken cancellationToken)
     {
-        var present = services.Values.Select(ServiceAllocator.OwnerOf).ToHashSet(StringComparer.Ordinal);
+        // Held values and records only outlive their Service when the Services or the records changed: with the same
+        // inputs as a pass that found nothing to release, there is nothing now either.
+        var inputs = (services, statuses, servicesRevision);
+        if (_nothingReleased is { } quiet && ReferenceEquals(quiet.Services, services) && ReferenceEquals(quiet.Statuses, statuses) && quiet.Revision == servicesRevision)
+        {
+            return true;
+        }
+
+        var present = ordered.Select(o => o.Owner).ToHashSet(StringComparer.Ordinal);
         var gone = _held.Keys.Where(o => !present.Contains(o)).ToHashSet(StringComparer.Ordinal);
 
         // A record without its Service: deleted while no agent ran, or by an agent ahead of this one. Only trust the
@@ -216,9 +279,11 @@ public sealed partial class ServiceController
             .Select(s => s.Record.Owner));
         if (gone.Count == 0)
         {
+            _nothingReleased = inputs;
             return true;
         }
 
+        _nothingReleased = null;
         foreach (var owner in gone.Order(StringComparer.Ordinal))
         {
             var released = await _allocator.ReleaseAsync(owner, cancellationToken).ConfigureAwait(false);
@@ -300,7 +365,7 @@ public sealed partial class ServiceController
         foreach (var record in resolved.Values.OrderBy(r => r.Owner, StringComparer.Ordinal))
         {
             var key = StoreKeys.Service(_cluster, record.Namespace, record.Name);
-            var json = record.ToJson();
+            var json = _json.GetValue(record, r => r.ToJson());
             statuses.TryGetValue(key, out var stored);
             if (stored?.Json == json)
             {
@@ -414,7 +479,23 @@ public sealed partial class ServiceController
         return parsed.Errors.Count == 0 && parsed.Resources is [ServiceResource served] ? served : null;
     }
 
+    /// <summary>The Services in key order with their owners, sorted once per snapshot of the Services.</summary>
+    private List<(ServiceResource Service, string Owner)> Ordered(ImmutableDictionary<string, ServiceResource> services)
+    {
+        if (_ordered is { } cached && ReferenceEquals(cached.Services, services))
+        {
+            return cached.Ordered;
+        }
+
+        var ordered = services.Values.OrderBy(s => s.Key.StoreKey, StringComparer.Ordinal).Select(s => (s, ServiceAllocator.OwnerOf(s))).ToList();
+        _ordered = (services, ordered);
+        return ordered;
+    }
+
     private sealed record Held(string SpecHash, ServiceAllocation Allocation, IReadOnlyList<string> Warnings);
+
+    /// <summary>The last resolution of one Service: what it was computed from (compared by reference) and the record.</summary>
+    private sealed record Resolution(ServiceResource Service, string SpecHash, string SelectionKey, Held Held, List<EndpointRecord> Selected, ServiceStatusRecord Record);
 
     private sealed record StoredStatus(ServiceStatusRecord Record, string Json, long ModRevision);
 

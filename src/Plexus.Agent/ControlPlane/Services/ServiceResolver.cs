@@ -27,16 +27,46 @@ public static class ServiceResolver
     /// and the cluster's endpoints (any namespace; only the Service's own are considered).
     /// </summary>
     public static ServiceStatusRecord Resolve(
-        ServiceResource service, string cluster, string specHash, ServiceAllocation allocation, IEnumerable<EndpointRecord> endpoints)
+        ServiceResource service, string cluster, string specHash, ServiceAllocation allocation, IEnumerable<EndpointRecord> endpoints) =>
+        ResolveSelected(service, cluster, specHash, allocation, Select(service, endpoints));
+
+    /// <summary>
+    /// The endpoints that back <paramref name="service"/>: of its namespace, serving (ready, or not disconnecting with
+    /// <c>publishNotReadyAddresses</c>), matched by its selector; none without a selector. Depends only on the Service's
+    /// <see cref="SelectionKey"/>, so Services that share one share the result.
+    /// </summary>
+    public static List<EndpointRecord> Select(ServiceResource service, IEnumerable<EndpointRecord> endpoints)
     {
         ArgumentNullException.ThrowIfNull(service);
-        ArgumentNullException.ThrowIfNull(allocation);
         ArgumentNullException.ThrowIfNull(endpoints);
         var spec = service.Spec;
         var ns = service.Metadata.Namespace ?? "default";
-        var candidates = spec.Selector.Count == 0
+        return spec.Selector.Count == 0
             ? []
             : endpoints.Where(e => e.Namespace == ns && IsServing(e, spec.PublishNotReadyAddresses) && Selects(spec.Selector, e)).ToList();
+    }
+
+    /// <summary>What <see cref="Select"/> depends on: namespace, <c>publishNotReadyAddresses</c> and the selector, as one string.</summary>
+    public static string SelectionKey(ServiceResource service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var spec = service.Spec;
+        var selector = string.Join('\n', spec.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        return $"{service.Metadata.Namespace ?? "default"}\n{(spec.PublishNotReadyAddresses ? 1 : 0)}\n{selector}";
+    }
+
+    /// <summary>
+    /// The status record of <paramref name="service"/> given its <paramref name="allocation"/> and the endpoints
+    /// <see cref="Select"/> chose for it (<paramref name="candidates"/>).
+    /// </summary>
+    public static ServiceStatusRecord ResolveSelected(
+        ServiceResource service, string cluster, string specHash, ServiceAllocation allocation, List<EndpointRecord> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(allocation);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var spec = service.Spec;
+        var ns = service.Metadata.Namespace ?? "default";
         var ports = spec.Ports.Select(p => new ServiceStatusPort
         {
             Name = p.Name,
