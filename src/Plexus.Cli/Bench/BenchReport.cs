@@ -6,8 +6,13 @@ using Plexus.Cli.Output;
 
 namespace Plexus.Cli.Bench;
 
-/// <summary>The outcome of a run: the figures, with the facts of the machine and the settings that produced them.</summary>
-public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings, IReadOnlyList<BenchResult> Results, IReadOnlyDictionary<string, string> Machine)
+/// <summary>
+/// The outcome of a run: the figures, with the facts of the machine, the settings that produced them and how long each
+/// part took (<see cref="Timings"/>: seconds by part, in run order: <c>setup</c>, each scenario, <c>teardown</c> is not
+/// included, <c>total</c> last).
+/// </summary>
+public sealed record BenchReport(
+    DateTimeOffset Started, BenchSettings Settings, IReadOnlyList<BenchResult> Results, IReadOnlyDictionary<string, string> Machine, IReadOnlyList<KeyValuePair<string, double>> Timings)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -50,7 +55,20 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
             ["repetitions"] = Settings.Repetitions,
             ["durationSeconds"] = Settings.Duration.TotalSeconds,
         },
+        ["timings"] = new JsonObject([.. Timings.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)JsonValue.Create(Math.Round(t.Value, 1))))]),
     };
+
+    /// <summary>A duration as the progress output and the summary show it: <c>3 min 24 s</c>, or <c>41.2 s</c> under a minute.</summary>
+    public static string Describe(double seconds)
+    {
+        if (seconds < 59.95)
+        {
+            return seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+        }
+
+        var whole = (int)Math.Round(seconds, MidpointRounding.AwayFromZero);
+        return string.Create(CultureInfo.InvariantCulture, $"{whole / 60} min {whole % 60} s");
+    }
 
     /// <summary>The table printed by default.</summary>
     public string ToTable()
@@ -70,12 +88,14 @@ public sealed record BenchReport(DateTimeOffset Started, BenchSettings Settings,
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# plexus bench {Started:yyyy-MM-dd HH:mm:ss} UTC\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Medians of {Settings.Repetitions} repetitions of {Settings.Duration.TotalSeconds:0} s per figure and side{(Settings.Quick ? " (--quick)" : "")}. ");
-        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies); `-` where the baseline has no counterpart.\n\n");
+        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies): the median of the repetitions' own ratios, each ");
+        text.Append("repetition measuring both sides seconds apart (the services flatness: the quotient of the two sides' figures); `-` where the baseline has no counterpart.\n\n");
         foreach (var (key, value) in Machine)
         {
             text.Append(CultureInfo.InvariantCulture, $"- {key}: {value}\n");
         }
 
+        text.Append(CultureInfo.InvariantCulture, $"- time: {string.Join(", ", Timings.Select(t => $"{t.Key} {Describe(t.Value)}"))}\n");
         text.Append("\n| scenario | metric | unit | plexus | baseline | ratio |\n|---|---|---|---:|---:|---:|\n");
         foreach (var r in Results)
         {

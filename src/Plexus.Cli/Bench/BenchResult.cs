@@ -5,13 +5,19 @@ namespace Plexus.Cli.Bench;
 /// <summary>
 /// One reported figure: the median of Plexus and of the baseline over the repetitions, and their ratio (Plexus ÷
 /// baseline). <see cref="Baseline"/> is null for figures the baseline has no counterpart of (the agent's own usage).
+/// <see cref="PairedRatio"/>, when given, is the median of the repetitions' own ratios (<see cref="BenchSamples.PairedRatio(BenchBed, BenchBed, int)"/>)
+/// and is reported as the ratio instead of the quotient of the two medians.
 /// </summary>
-public sealed record BenchResult(string Scenario, string Metric, string Unit, double Plexus, double? Baseline)
+public sealed record BenchResult(string Scenario, string Metric, string Unit, double Plexus, double? Baseline, double? PairedRatio = null)
 {
-    /// <summary>Plexus ÷ baseline; above 1 is better for rates, worse for latencies. 0 when the baseline is 0, null without one.</summary>
+    /// <summary>
+    /// Plexus ÷ baseline, the paired ratio when there is one; above 1 is better for rates, worse for latencies. 0 when the
+    /// baseline is 0, null without one.
+    /// </summary>
     public double? Ratio => Baseline switch
     {
         null => null,
+        _ when PairedRatio is { } paired => Math.Round(paired, 3),
         0 => 0,
         { } baseline => Math.Round(Plexus / baseline, 3),
     };

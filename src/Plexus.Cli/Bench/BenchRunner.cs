@@ -13,6 +13,8 @@ public sealed class BenchRunner(Action<string> progress)
     public async Task<BenchReport> RunAsync(IReadOnlyList<BenchScenario> scenarios, BenchSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new List<KeyValuePair<string, double>>();
         var load = BenchReport.LoadAverage();
         var cpuBefore = CpuCheck.Measure();
         var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", 5);
@@ -23,15 +25,21 @@ public sealed class BenchRunner(Action<string> progress)
             progress($"building Plexus lab {labName} and baseline {baselineName}");
             var plexus = await PlexusBed.UpAsync(labName, progress, cancellationToken).ConfigureAwait(false);
             var baseline = await BaselineBed.UpAsync(baselineName, progress, cancellationToken).ConfigureAwait(false);
+            timings.Add(KeyValuePair.Create("setup", clock.Elapsed.TotalSeconds));
             var results = new List<BenchResult>();
             foreach (var scenario in scenarios)
             {
+                var begun = clock.Elapsed;
                 results.AddRange(await scenario.RunAsync(plexus, baseline, settings, progress, cancellationToken).ConfigureAwait(false));
+                var took = (clock.Elapsed - begun).TotalSeconds;
+                timings.Add(KeyValuePair.Create(scenario.Name, took));
+                progress($"{scenario.Name} took {BenchReport.Describe(took)}");
             }
 
             var cpuAfter = CpuCheck.Measure();
             progress($"cpu check (20 rounds of fixed work): before the run {cpuBefore}; after it {cpuAfter}");
-            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu, cpuBefore, cpuAfter));
+            timings.Add(KeyValuePair.Create("total", clock.Elapsed.TotalSeconds));
+            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu, cpuBefore, cpuAfter), timings);
         }
         finally
         {

@@ -78,8 +78,8 @@ public sealed class FlowsScenario : BenchScenario
         }
 
         // Three floods are enough for a median; five would cost the full suite another half minute.
-        var medians = await RepeatAsync([plexus], Metrics, Name, settings with { Repetitions = Math.Min(settings.Repetitions, 3) }, progress, cancellationToken).ConfigureAwait(false);
-        var figures = medians[plexus];
+        var samples = await RepeatAsync([plexus], Metrics, Name, settings with { Repetitions = Math.Min(settings.Repetitions, 3) }, progress, cancellationToken).ConfigureAwait(false);
+        var figures = samples.Medians(plexus);
         // A full-speed flood that lost nothing is also a rate without loss.
         figures[0] = figures[3] == 0 ? Math.Max(withoutLoss, figures[2]) : withoutLoss;
         return [.. Metrics.Select((m, i) => new BenchResult(Name, m.Name, m.Unit, figures[i], null))];

@@ -49,8 +49,9 @@ public abstract class BenchScenario
 
     /// <summary>
     /// Measures the scenario on <paramref name="plexus"/> and, with <see cref="HasBaseline"/>, on <paramref name="baseline"/>:
-    /// starts the servers, runs <see cref="MeasureAsync"/> repetition by repetition alternating which side goes first,
-    /// and reports the medians. Scenarios that change a side's state between figures override it.
+    /// starts the servers, runs <see cref="Steps"/> repetition by repetition (each step on both sides back to back,
+    /// alternating which side goes first), and reports the medians and the paired ratios. Scenarios that change a
+    /// side's state between figures override it.
     /// </summary>
     public virtual async Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -58,13 +59,32 @@ public abstract class BenchScenario
         var servers = await StartServersAsync(beds, cancellationToken).ConfigureAwait(false);
         try
         {
-            var medians = await RepeatAsync(beds, Metrics, Name, settings, progress, cancellationToken).ConfigureAwait(false);
-            return [.. Metrics.Select((m, i) => new BenchResult(Name, m.Name, m.Unit, medians[plexus][i], HasBaseline ? medians[baseline][i] : null))];
+            var samples = await RepeatAsync(beds, Steps(settings), Name, settings, progress, cancellationToken).ConfigureAwait(false);
+            return [.. Metrics.Select((m, i) => Result(m, samples, plexus, HasBaseline ? baseline : null, i))];
         }
         finally
         {
             await StopAsync(servers).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The steps of one repetition, in order; their metrics, concatenated, are <see cref="Metrics"/>. By default one
+    /// step measures everything with <see cref="MeasureAsync"/>.
+    /// </summary>
+    protected virtual IReadOnlyList<BenchStep> Steps(BenchSettings settings) => [new(Metrics, (bed, ct) => MeasureAsync(bed, settings, ct))];
+
+    /// <summary>
+    /// The reported figure of metric <paramref name="index"/> of <paramref name="metric"/>: the median per side, and
+    /// (with a baseline) the median of the repetitions' ratios as the ratio.
+    /// </summary>
+    protected BenchResult Result(BenchMetric metric, BenchSamples samples, BenchBed plexus, BenchBed? baseline, int index)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(samples);
+        return baseline is null
+            ? new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), null)
+            : new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), samples.Median(baseline, index), samples.PairedRatio(plexus, baseline, index));
     }
 
     /// <summary>Starts <see cref="StartServerAsync"/> on every bed that needs one; on failure the ones started are stopped.</summary>
@@ -101,29 +121,55 @@ public abstract class BenchScenario
 
     /// <summary>
     /// Runs <see cref="MeasureAsync"/> <see cref="BenchSettings.Repetitions"/> times per bed, alternating which bed goes
-    /// first, prints each run as <paramref name="label"/> with <paramref name="metrics"/>, and returns the median per metric and bed.
+    /// first, prints each run as <paramref name="label"/> with <paramref name="metrics"/>, and returns every value.
     /// </summary>
-    protected async Task<IReadOnlyDictionary<BenchBed, double[]>> RepeatAsync(
-        IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchMetric> metrics, string label, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
+    protected Task<BenchSamples> RepeatAsync(
+        IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchMetric> metrics, string label, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
+        RepeatAsync(beds, [new BenchStep(metrics, (bed, ct) => MeasureAsync(bed, settings, ct))], label, settings, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs <see cref="BenchSettings.Repetitions"/> repetitions of <paramref name="steps"/>: each step on every bed back
+    /// to back, the bed that goes first alternating from step to step and from repetition to repetition (so drift
+    /// spreads over both sides, and the two values of a pair are seconds apart). Prints each measurement as
+    /// <paramref name="label"/> with its metrics, and returns every value; the steps' metrics, concatenated, index it.
+    /// </summary>
+    protected static async Task<BenchSamples> RepeatAsync(
+        IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchStep> steps, string label, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
-        var samples = beds.ToDictionary(b => b, _ => metrics.Select(_ => new List<double>()).ToArray());
+        ArgumentNullException.ThrowIfNull(beds);
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(progress);
+        var samples = new BenchSamples(beds, steps.Sum(s => s.Metrics.Count));
         for (var rep = 1; rep <= settings.Repetitions; rep++)
         {
-            var order = rep % 2 == 1 ? beds : [.. beds.Reverse()];
-            foreach (var bed in order)
+            var first = 0;
+            for (var s = 0; s < steps.Count; s++)
             {
-                var values = await MeasureAsync(bed, settings, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < values.Length; i++)
+                var step = steps[s];
+                var order = (rep + s) % 2 == 1 ? beds : [.. beds.Reverse()];
+                foreach (var bed in order)
                 {
-                    samples[bed][i].Add(values[i]);
+                    var values = await step.MeasureAsync(bed, cancellationToken).ConfigureAwait(false);
+                    if (values.Length != step.Metrics.Count)
+                    {
+                        throw new InvalidOperationException($"{label}: a step of {step.Metrics.Count} metrics measured {values.Length} values");
+                    }
+
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        samples.Add(bed, first + i, values[i]);
+                    }
+
+                    var shown = step.Metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
+                    progress($"{label} {rep.ToString(CultureInfo.InvariantCulture)}/{settings.Repetitions.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
                 }
 
-                var shown = metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
-                progress($"{label} {rep.ToString(CultureInfo.InvariantCulture)}/{settings.Repetitions.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
+                first += step.Metrics.Count;
             }
         }
 
-        return samples.ToDictionary(kv => kv.Key, kv => kv.Value.Select(BenchResult.Median).ToArray());
+        return samples;
     }
 
     /// <summary>Seconds as a tool argument.</summary>
@@ -137,8 +183,11 @@ public abstract class BenchScenario
 /// receiver's ACKs make the sender transmit from both CPUs at once; the per-CPU backlogs of the veths then reorder
 /// segments, TCP retransmits spuriously (700–1,700 retransmissions in 5 s) and the figure swung by ±25 % between
 /// repetitions and runs. On one core no segment is reordered. A repetition's figure is the median of its half-second
-/// intervals, not their mean: on a shared VM the hypervisor stalls the vCPU for a fraction of a second at times (a
-/// calibration loop slows by up to 40 % in such moments), which would otherwise decide whichever side it happens to.
+/// intervals, not their mean: on a shared VM the hypervisor stalls the vCPU for a fraction of a second at times, which
+/// would otherwise decide whichever side it happens to. Each stream count is its own step (both sides back to back),
+/// and the samples are short and many: on this VM one iperf3 run settles at a rate of its own for its whole length
+/// (between runs of the same side the rate moves by ±15 %, within one run by ±3 %), so more runs, not longer ones,
+/// narrow the median.
 /// </summary>
 public sealed class ThroughputScenario : BenchScenario
 {
@@ -156,19 +205,30 @@ public sealed class ThroughputScenario : BenchScenario
     public override string Name => "throughput";
 
     /// <summary>
-    /// Twice the repetitions less one, of half the duration (at least 2 s): the same time as the other datapath
-    /// scenarios, in more and shorter samples (9 × 4 s in the full suite, 5 × 2 s with <c>--quick</c>). A slow stretch
-    /// of the host lasts seconds; the median of more samples is moved less by it.
+    /// Three times the repetitions (twice plus one with <c>--quick</c>), of a quarter of the duration (at least 2 s),
+    /// rounded down to whole seconds: about the time the other datapath scenarios take, in more and shorter samples
+    /// (15 × 2 s in the full suite, 7 × 2 s with <c>--quick</c>).
     /// </summary>
-    public static BenchSettings Adapt(BenchSettings settings) => settings with
+    public static BenchSettings Adapt(BenchSettings settings)
     {
-        Repetitions = (2 * settings.Repetitions) - 1,
-        Duration = TimeSpan.FromSeconds(Math.Max(2, Math.Floor(settings.Duration.TotalSeconds / 2))),
-    };
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings with
+        {
+            Repetitions = settings.Quick ? (2 * settings.Repetitions) + 1 : 3 * settings.Repetitions,
+            Duration = TimeSpan.FromSeconds(Math.Max(2, Math.Floor(settings.Duration.TotalSeconds / 4))),
+        };
+    }
 
     /// <inheritdoc/>
     public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
         base.RunAsync(plexus, baseline, Adapt(settings), progress, cancellationToken);
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<BenchStep> Steps(BenchSettings settings) =>
+    [
+        new([Metrics[0]], async (bed, ct) => [await RunAsync(bed, 1, settings, ct).ConfigureAwait(false)]),
+        new([Metrics[1]], async (bed, ct) => [await RunAsync(bed, 4, settings, ct).ConfigureAwait(false)]),
+    ];
 
     /// <inheritdoc/>
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp 1 stream", "Gbit/s"), new("tcp 4 streams", "Gbit/s")];

@@ -84,9 +84,9 @@ public sealed class ServicesScenario : BenchScenario
                     await InstallAsync(bed, counts[i], progress, cancellationToken).ConfigureAwait(false);
                 }
 
-                var medians = await RepeatAsync(beds, [metrics[i]], $"{Name} {counts[i].ToString("N0", CultureInfo.InvariantCulture)}", settings, progress, cancellationToken)
+                var samples = await RepeatAsync(beds, [metrics[i]], $"{Name} {counts[i].ToString("N0", CultureInfo.InvariantCulture)}", settings, progress, cancellationToken)
                     .ConfigureAwait(false);
-                var result = new BenchResult(Name, metrics[i].Name, metrics[i].Unit, medians[plexus][0], medians[baseline][0]);
+                var result = Result(metrics[i], samples, plexus, baseline, 0);
                 progress($"{Name} {Services(counts[i])}: plexus {BenchResult.Format(result.Plexus)}/s, iptables {BenchResult.Format(result.Baseline)}/s, ratio {BenchResult.FormatRatio(result.Ratio)}");
                 results.Add(result);
             }

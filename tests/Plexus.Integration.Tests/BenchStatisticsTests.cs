@@ -1,0 +1,126 @@
+extern alias plexuscli;
+
+using System.Net;
+using System.Text.Json.Nodes;
+using plexuscli::Plexus.Cli.Bench;
+
+namespace Plexus.Integration.Tests;
+
+/// <summary>
+/// The arithmetic and the measuring order of <c>plexus bench</c> (pure: no lab): medians per side, the paired ratio,
+/// the order in which steps alternate the sides, the throughput scenario's sampling, and the timings in the report.
+/// </summary>
+public sealed class BenchStatisticsTests
+{
+    private static readonly BenchBed Plexus = Bed("plexus");
+    private static readonly BenchBed Baseline = Bed("baseline");
+
+    [Fact]
+    public void Paired_ratio_is_the_median_of_the_repetitions_ratios_and_cancels_drift()
+    {
+        // The host slows down during the scenario; each repetition measures both sides at the same speed, and Plexus is
+        // always 5 % slower. The medians of the sides come from different moments, the pairs do not.
+        double[] baseline = [16, 15, 12, 10, 9];
+        double[] plexus = [.. baseline.Select((b, i) => b * 0.95)];
+        var samples = new BenchSamples([Plexus, Baseline], 1);
+        foreach (var (p, b) in plexus.Zip(baseline))
+        {
+            samples.Add(Plexus, 0, p);
+            samples.Add(Baseline, 0, b);
+        }
+
+        Assert.Equal(0.95, samples.PairedRatio(Plexus, Baseline, 0)!.Value, 9);
+        Assert.Equal(12 * 0.95, samples.Median(Plexus, 0), 9);
+        Assert.Equal(12, samples.Median(Baseline, 0), 9);
+    }
+
+    [Fact]
+    public void Paired_ratio_leaves_out_zero_baselines_and_is_null_without_pairs()
+    {
+        Assert.Equal(2.0, BenchSamples.PairedRatio([4, 1, 9], [2, 0, 4.5]));
+        Assert.Null(BenchSamples.PairedRatio([1], [0]));
+        Assert.Null(BenchSamples.PairedRatio([], []));
+    }
+
+    [Fact]
+    public void Result_reports_the_paired_ratio_when_there_is_one()
+    {
+        Assert.Equal(0.912, new BenchResult("s", "m", "1/s", 10, 10, 0.91234).Ratio);
+        Assert.Equal(0.5, new BenchResult("s", "m", "1/s", 5, 10).Ratio);
+        Assert.Null(new BenchResult("s", "m", "1/s", 5, null, 0.9).Ratio);
+        Assert.Equal(0, new BenchResult("s", "m", "1/s", 5, 0).Ratio);
+    }
+
+    [Fact]
+    public async Task Steps_run_on_both_sides_back_to_back_and_alternate_which_side_goes_first()
+    {
+        var scenario = new RecordingScenario();
+        var samples = await scenario.RepeatTwoStepsAsync(3);
+
+        // Each step's pair is adjacent; the first side alternates per step and per repetition, so every metric has
+        // each side first as often as possible.
+        string[] expected =
+        [
+            "plexus a", "baseline a", "baseline b", "plexus b",
+            "baseline a", "plexus a", "plexus b", "baseline b",
+            "plexus a", "baseline a", "baseline b", "plexus b",
+        ];
+        Assert.Equal(expected, scenario.Calls);
+        Assert.Equal([1.0, 6.0, 9.0], samples.Of(Plexus, 0));
+        Assert.Equal([4.0, 7.0, 12.0], samples.Of(Plexus, 1));
+        Assert.Equal([2.0, 5.0, 10.0], samples.Of(Baseline, 0));
+        Assert.Equal([3.0, 8.0, 11.0], samples.Of(Baseline, 1));
+        Assert.Equal(12, scenario.Progress.Count);
+        Assert.Equal("two 1/3 plexus: a 1 1/s", scenario.Progress[0]);
+    }
+
+    [Fact]
+    public void Throughput_takes_more_and_shorter_samples()
+    {
+        var full = ThroughputScenario.Adapt(BenchSettings.Full);
+        Assert.Equal((15, TimeSpan.FromSeconds(2)), (full.Repetitions, full.Duration));
+        var quick = ThroughputScenario.Adapt(BenchSettings.Short);
+        Assert.Equal((7, TimeSpan.FromSeconds(2)), (quick.Repetitions, quick.Duration));
+        var overridden = ThroughputScenario.Adapt(BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) });
+        Assert.Equal((6, TimeSpan.FromSeconds(5)), (overridden.Repetitions, overridden.Duration));
+    }
+
+    [Fact]
+    public void Report_carries_the_timings_in_run_order()
+    {
+        KeyValuePair<string, double>[] timings = [new("setup", 14.04), new("throughput", 204.46), new("total", 239.6)];
+        var report = new BenchReport(DateTimeOffset.UnixEpoch, BenchSettings.Full, [new BenchResult("throughput", "tcp 1 stream", "Gbit/s", 9.5, 10, 0.95)], new Dictionary<string, string>(), timings);
+        var json = report.ToJson();
+        Assert.Equal(["setup", "throughput", "total"], json["timings"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(204.5, (double)json["timings"]!["throughput"]!);
+        Assert.Equal(0.95, (double)json["results"]![0]!["ratio"]!);
+        Assert.Contains("- time: setup 14.0 s, throughput 3 min 24 s, total 4 min 0 s", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    private static BenchBed Bed(string name) => new(name, $"{name}-client", $"{name}-server", IPAddress.Loopback, 1450, null!, null!);
+
+    // Two one-metric steps; each value encodes its call: the n-th call returns n.
+    private sealed class RecordingScenario : BenchScenario
+    {
+        public List<string> Calls { get; } = [];
+
+        public List<string> Progress { get; } = [];
+
+        public override string Name => "two";
+
+        public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("a", "1/s"), new("b", "1/s")];
+
+        public override Task<BenchProcess?> StartServerAsync(BenchBed bed, CancellationToken cancellationToken) => Task.FromResult<BenchProcess?>(null);
+
+        public override Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken) => throw new InvalidOperationException("steps only");
+
+        public Task<BenchSamples> RepeatTwoStepsAsync(int repetitions) =>
+            RepeatAsync([Plexus, Baseline], [Step(Metrics[0]), Step(Metrics[1])], Name, BenchSettings.Full with { Repetitions = repetitions }, Progress.Add, CancellationToken.None);
+
+        private BenchStep Step(BenchMetric metric) => new([metric], (bed, _) =>
+        {
+            Calls.Add($"{bed.Name} {metric.Name}");
+            return Task.FromResult<double[]>([Calls.Count]);
+        });
+    }
+}
