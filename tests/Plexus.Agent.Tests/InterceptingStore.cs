@@ -55,6 +55,20 @@ internal sealed class InterceptingStore(IStore inner) : IStore
         return await inner.DeleteIfAsync(key, expectedModRevision, cancellationToken);
     }
 
+    /// <summary>Runs before a TransactAsync; gets the compares and the success ops.</summary>
+    public Func<IReadOnlyList<StoreCompare>, IReadOnlyList<StoreOp>, Task>? BeforeTransact { get; set; }
+
+    public async Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default)
+    {
+        if (BeforeTransact is { } hook)
+        {
+            await hook(compares, onSuccess);
+        }
+
+        return await inner.TransactAsync(compares, onSuccess, onFailure, cancellationToken);
+    }
+
     public Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default) => inner.GrantLeaseAsync(ttl, cancellationToken);
 
     public Task<TimeSpan?> KeepAliveAsync(long lease, CancellationToken cancellationToken = default) => inner.KeepAliveAsync(lease, cancellationToken);
