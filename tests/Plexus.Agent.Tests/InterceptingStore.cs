@@ -14,7 +14,14 @@ internal sealed class InterceptingStore(IStore inner) : IStore
     /// <summary>Runs before a DeleteIfAsync; gets the key.</summary>
     public Func<string, Task>? BeforeDeleteIf { get; set; }
 
-    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+    /// <summary>How many GetAsync calls reached the inner store.</summary>
+    public int Gets { get; private set; }
+
+    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Gets++;
+        return inner.GetAsync(key, cancellationToken);
+    }
 
     /// <summary>Rewrites what a ListAsync returns; gets the prefix and the inner store's answer.</summary>
     public Func<string, ListResult, ListResult>? AfterList { get; set; }
