@@ -25,7 +25,7 @@ public sealed class ResourceRepositoryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
-    public async Task A_bulk_apply_of_new_resources_takes_one_transaction_per_chunk()
+    public async Task A_bulk_apply_takes_one_transaction_per_chunk_and_so_does_applying_it_again()
     {
         var transactions = 0;
         var counting = new InterceptingStore(_store) { BeforeTransact = (_, _) => { transactions++; return Task.CompletedTask; } };
@@ -36,6 +36,12 @@ public sealed class ResourceRepositoryTests : IAsyncLifetime
         Assert.Equal(Namespaces(300, "blue").Select(r => r.Metadata.Name), outcomes.Select(o => o.Resource.Metadata.Name));
         Assert.Equal((300 + StoreTxn.MaxOps - 1) / StoreTxn.MaxOps, transactions);
         Assert.Equal(300, (await _store.ListAsync(ResourceKey.Prefix(ResourceKind.Namespace))).Items.Count);
+
+        transactions = 0;
+        var again = await ApplyAllAsync(new ResourceRepository(counting, _time), Namespaces(300, "blue"));
+
+        Assert.All(again, o => Assert.Equal(ResourceRepository.ApplyOutcome.Unchanged, o.Outcome));
+        Assert.Equal((300 + StoreTxn.MaxOps - 1) / StoreTxn.MaxOps, transactions);
     }
 
     [Fact]

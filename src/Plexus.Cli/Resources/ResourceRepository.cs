@@ -53,10 +53,10 @@ public sealed class ResourceRepository(IStore store, TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Creates or updates every resource, in order, with a few store transactions per <see cref="StoreTxn.MaxOps"/>
-    /// resources instead of two requests each: first all of a chunk are created at once if none exists (else the same
-    /// transaction reads them), then the new and changed ones are written in one transaction, each guarded by its own
-    /// compare. When another writer got in between, that chunk's writes are redone one by one with
+    /// Creates or updates every resource, in order, with one or two store transactions per <see cref="StoreTxn.MaxOps"/>
+    /// resources instead of two requests each: all of a chunk are created at once if none exists (else the same
+    /// transaction reads them; after such a chunk the next ones are only read first), then the new and changed ones are
+    /// written in one transaction, each guarded by its own compare. When another writer got in between, that chunk's writes are redone one by one with
     /// <see cref="ApplyAsync"/>. Yields each resource with its outcome, in input order.
     /// </summary>
     public async IAsyncEnumerable<(Resource Resource, ApplyOutcome Outcome)> ApplyAllAsync(
@@ -64,18 +64,31 @@ public sealed class ResourceRepository(IStore store, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(resources);
         var pending = resources.Select(r => (Resource: r, Key: KeyOf(r), Desired: WithoutServerFields(r.Json))).ToList();
+        var expectNew = true;
         foreach (var chunk in StoreTxn.Chunk(pending, StoreTxn.MaxOps, p => StoreOp.Put(p.Key, p.Desired.ToJsonString()).EstimatedBytes, p => p.Key))
         {
             var now = Timestamp();
-            var plans = chunk.Select(p => Plan(p.Key, p.Desired, null, now)).ToList();
-            var created = await store.TransactAsync(
-                chunk.Select(p => StoreCompare.Absent(p.Key)).ToList(),
-                plans.Select(p => p.Write!).ToList(),
-                chunk.Select(p => StoreOp.Get(p.Key)).ToList(),
-                cancellationToken).ConfigureAwait(false);
-            if (!created.Succeeded)
+            var reads = chunk.Select(p => StoreOp.Get(p.Key)).ToList();
+
+            // A first install creates whole chunks in one request; once a chunk turns out to exist, the next ones are
+            // read first, so a re-apply does not ship every document twice.
+            List<ApplyPlan>? plans = null;
+            TxnResult read;
+            if (expectNew)
             {
-                plans = chunk.Select((p, i) => Plan(p.Key, p.Desired, created.Reads[i], now)).ToList();
+                plans = chunk.Select(p => Plan(p.Key, p.Desired, null, now)).ToList();
+                read = await store.TransactAsync(
+                    chunk.Select(p => StoreCompare.Absent(p.Key)).ToList(), plans.Select(p => p.Write!).ToList(), reads, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                read = await store.TransactAsync([], reads, [], cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plans is null || !read.Succeeded)
+            {
+                expectNew = read.Reads.All(kv => kv is null);
+                plans = chunk.Select((p, i) => Plan(p.Key, p.Desired, read.Reads[i], now)).ToList();
                 var writes = plans.Where(p => p.Write is not null).ToList();
                 if (writes.Count > 0 && !(await store.TransactAsync(
                     writes.Select(p => p.Compare!).ToList(), writes.Select(p => p.Write!).ToList(), [], cancellationToken).ConfigureAwait(false)).Succeeded)
