@@ -20,6 +20,7 @@ internal sealed class ClaimsCache(
     private readonly Lock _gate = new();
     private readonly Func<KeyValue, ServiceAllocationRecord?> _decode = decode ?? (kv => ServiceAllocationRecord.FromJson(kv.Value));
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private HashSet<(string Owner, string Kind)> _holders = [];
     private List<(KeyValue Kv, ServiceAllocationRecord Record)>? _records;
     private DateTimeOffset _readAt;
 
@@ -34,6 +35,32 @@ internal sealed class ClaimsCache(
             }
         }
 
+        return await ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the view (read again as <see cref="GetAsync"/> would) holds a record of <paramref name="kind"/> for
+    /// <paramref name="owner"/>: a lookup, for checks made for every Service of a burst.
+    /// </summary>
+    public async Task<bool> HoldsAsync(string owner, string kind, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_records is not null && timeProvider.GetUtcNow() - _readAt <= maxAge)
+            {
+                return _holders.Contains((owner, kind));
+            }
+        }
+
+        await ReadAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return _holders.Contains((owner, kind));
+        }
+    }
+
+    private async Task<List<(KeyValue Kv, ServiceAllocationRecord Record)>> ReadAsync(CancellationToken cancellationToken)
+    {
         var now = timeProvider.GetUtcNow();
         var list = await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false);
         var records = new List<(KeyValue Kv, ServiceAllocationRecord Record)>(list.Items.Count);
@@ -51,6 +78,7 @@ internal sealed class ClaimsCache(
             _readAt = now;
             _keys.Clear();
             _keys.UnionWith(records.Select(r => r.Kv.Key));
+            _holders = records.Select(r => (r.Record.Owner, r.Record.Kind)).ToHashSet();
             return [.. records];
         }
     }
@@ -75,6 +103,7 @@ internal sealed class ClaimsCache(
             if (_keys.Add(kv.Key))
             {
                 _records.Add((kv, record));
+                _holders.Add((record.Owner, record.Kind));
             }
             else
             {

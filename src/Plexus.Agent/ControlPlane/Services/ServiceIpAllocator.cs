@@ -160,8 +160,8 @@ public sealed partial class ServiceIpAllocator
     public async Task<int> ReleaseIfHeldAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        if (!(await _owners.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner)
-            && !(await _claims.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner && r.Record.Kind == _kindName))
+        if (!await _owners.HoldsAsync(owner, _kindName, cancellationToken).ConfigureAwait(false)
+            && !await _claims.HoldsAsync(owner, _kindName, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
