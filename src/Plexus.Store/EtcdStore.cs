@@ -93,6 +93,34 @@ public sealed class EtcdStore : IStore
     }
 
     /// <inheritdoc />
+    public async Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default)
+    {
+        StoreTxn.Validate(compares, onSuccess, onFailure);
+        var request = new EtcdTxnRequest(
+            compares.Select(Compare).ToList(), onSuccess.Select(RequestOp).ToList(), onFailure.Select(RequestOp).ToList());
+        var call = _transport.PostAsync(
+            "/v3/kv/txn", request, EtcdJsonContext.Default.EtcdTxnRequest, EtcdJsonContext.Default.EtcdTxnResponse, false, cancellationToken);
+        var leases = onSuccess.Concat(onFailure).Where(op => op.Lease != 0).Select(op => op.Lease).Distinct().ToList();
+        var response = leases.Count == 1
+            ? await WithLeaseAsync(leases[0], call).ConfigureAwait(false)
+            : await call.ConfigureAwait(false);
+
+        var ran = response.Succeeded ? onSuccess : onFailure;
+        var reads = new List<KeyValue?>();
+        for (var i = 0; i < ran.Count; i++)
+        {
+            if (ran[i].Type == StoreOpType.Get)
+            {
+                var kvs = response.Responses is { } responses && i < responses.Count ? responses[i].ResponseRange?.Kvs : null;
+                reads.Add(kvs is { Count: > 0 } ? kvs[0].ToKeyValue() : null);
+            }
+        }
+
+        return new TxnResult(response.Succeeded, response.Header.Revision, reads);
+    }
+
+    /// <inheritdoc />
     public async Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
@@ -183,6 +211,25 @@ public sealed class EtcdStore : IStore
         ArgumentNullException.ThrowIfNull(value);
         return new EtcdPutRequest(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), lease);
     }
+
+    private static EtcdCompare Compare(StoreCompare compare)
+    {
+        var key = Encoding.UTF8.GetBytes(compare.Key);
+        return compare.Target switch
+        {
+            StoreCompareTarget.CreateRevision => new EtcdCompare(key, "CREATE", CompareEqual, CreateRevision: compare.Revision),
+            StoreCompareTarget.ModRevision => new EtcdCompare(key, "MOD", CompareEqual, ModRevision: compare.Revision),
+            _ => throw new ArgumentException($"unknown compare target {compare.Target}", nameof(compare)),
+        };
+    }
+
+    private static EtcdRequestOp RequestOp(StoreOp op) => op.Type switch
+    {
+        StoreOpType.Put => new EtcdRequestOp(RequestPut: Put(op.Key, op.Value!, op.Lease)),
+        StoreOpType.Delete => new EtcdRequestOp(RequestDeleteRange: new EtcdDeleteRangeRequest(Encoding.UTF8.GetBytes(op.Key))),
+        StoreOpType.Get => new EtcdRequestOp(RequestRange: new EtcdRangeRequest(Encoding.UTF8.GetBytes(op.Key))),
+        _ => throw new ArgumentException($"unknown op type {op.Type}", nameof(op)),
+    };
 
     // etcd names no lease in its error; the caller knows which one it sent.
     private static async Task<T> WithLeaseAsync<T>(long lease, Task<T> call)

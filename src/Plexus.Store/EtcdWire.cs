@@ -36,14 +36,21 @@ internal sealed record EtcdWriteResponse(EtcdHeader Header, long Deleted);
 /// <summary>A txn compare on the create or mod revision of a key (target "CREATE" or "MOD", result "EQUAL").</summary>
 internal sealed record EtcdCompare(byte[] Key, string Target, string Result, long? CreateRevision = null, long? ModRevision = null);
 
-/// <summary>One txn operation: a put or a delete.</summary>
-internal sealed record EtcdRequestOp(EtcdPutRequest? RequestPut = null, EtcdDeleteRangeRequest? RequestDeleteRange = null);
+/// <summary>One txn operation: a put, a delete or a range read.</summary>
+internal sealed record EtcdRequestOp(
+    EtcdPutRequest? RequestPut = null, EtcdDeleteRangeRequest? RequestDeleteRange = null, EtcdRangeRequest? RequestRange = null);
 
 /// <summary>TxnRequest.</summary>
-internal sealed record EtcdTxnRequest(IReadOnlyList<EtcdCompare> Compare, IReadOnlyList<EtcdRequestOp> Success);
+internal sealed record EtcdTxnRequest(IReadOnlyList<EtcdCompare> Compare, IReadOnlyList<EtcdRequestOp> Success, IReadOnlyList<EtcdRequestOp>? Failure = null);
 
-/// <summary>TxnResponse.</summary>
-internal sealed record EtcdTxnResponse(EtcdHeader Header, bool Succeeded);
+/// <summary>TxnResponse: one response per op of the branch that ran, in op order.</summary>
+internal sealed record EtcdTxnResponse(EtcdHeader Header, bool Succeeded, IReadOnlyList<EtcdResponseOp>? Responses = null);
+
+/// <summary>One op's response inside a TxnResponse; only range responses are read.</summary>
+internal sealed record EtcdResponseOp(EtcdTxnRange? ResponseRange);
+
+/// <summary>The part of a RangeResponse inside a txn that is read: the keys found.</summary>
+internal sealed record EtcdTxnRange(IReadOnlyList<EtcdKeyValue>? Kvs);
 
 /// <summary>Lease grant, keep-alive and revoke requests (grant sets TTL, the others ID).</summary>
 internal sealed record EtcdLeaseRequest([property: JsonPropertyName("ID")] long Id, [property: JsonPropertyName("TTL")] long Ttl = 0);

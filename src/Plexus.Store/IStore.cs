@@ -32,6 +32,16 @@ public interface IStore : IAsyncDisposable
     /// <summary>Deletes a key only if its mod revision still equals <paramref name="expectedModRevision"/>.</summary>
     Task<CasResult> DeleteIfAsync(string key, long expectedModRevision, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs one atomic transaction, as etcd's txn: when every compare holds, runs <paramref name="onSuccess"/>, else
+    /// <paramref name="onFailure"/>. All writes of the branch share one new revision (none when it writes nothing), and
+    /// watches see them together. At most <see cref="StoreTxn.MaxOps"/> compares and ops per branch, and no key written
+    /// twice in one branch (<see cref="StoreTxn.Validate"/>; an <see cref="ArgumentException"/> otherwise).
+    /// </summary>
+    /// <exception cref="LeaseNotFoundException">A put of the branch that ran names a lease that is gone; nothing was written.</exception>
+    Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default);
+
     /// <summary>Grants a lease with the given time to live (whole seconds, at least 1).</summary>
     Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default);
 
@@ -59,6 +69,12 @@ public sealed record ListResult(IReadOnlyList<KeyValue> Items, long Revision);
 
 /// <summary>Outcome of a compare-and-swap: whether it applied, and the store revision after it (or at the time of the failed compare).</summary>
 public readonly record struct CasResult(bool Succeeded, long Revision);
+
+/// <summary>
+/// Outcome of a transaction: which branch ran, the store revision after it (or at the time of the read when it wrote
+/// nothing), and what its get ops read, one entry per get op in op order (null: the key was absent).
+/// </summary>
+public sealed record TxnResult(bool Succeeded, long Revision, IReadOnlyList<KeyValue?> Reads);
 
 /// <summary>A granted lease.</summary>
 public sealed record Lease(long Id, TimeSpan Ttl);

@@ -181,6 +181,53 @@ public sealed class InMemoryStore : IStore
     }
 
     /// <inheritdoc />
+    public Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default)
+    {
+        StoreTxn.Validate(compares, onSuccess, onFailure);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            EnterLocked();
+            var succeeded = compares.All(c => c.IsMetBy(_keys.GetValueOrDefault(c.Key)));
+            var ops = succeeded ? onSuccess : onFailure;
+            if (ops.FirstOrDefault(op => op.Type == StoreOpType.Put && op.Lease != 0 && !_leases.ContainsKey(op.Lease)) is { } orphan)
+            {
+                throw new LeaseNotFoundException(orphan.Lease);
+            }
+
+            // As etcd: every write of the branch carries the same new revision, and later ops see earlier ones.
+            var revision = _revision + 1;
+            var events = new List<WatchEvent>();
+            var reads = new List<KeyValue?>();
+            foreach (var op in ops)
+            {
+                switch (op.Type)
+                {
+                    case StoreOpType.Get:
+                        reads.Add(_keys.GetValueOrDefault(op.Key));
+                        break;
+                    case StoreOpType.Put:
+                        events.Add(PutAtLocked(op.Key, op.Value!, op.Lease, revision));
+                        break;
+                    case StoreOpType.Delete when _keys.Remove(op.Key, out var previous):
+                        DetachLocked(previous);
+                        events.Add(StoreEvents.Deleted(op.Key, revision));
+                        break;
+                }
+            }
+
+            if (events.Count > 0)
+            {
+                _revision = revision;
+                PublishLocked(events);
+            }
+
+            return Task.FromResult(new TxnResult(succeeded, _revision, reads));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
@@ -377,7 +424,12 @@ public sealed class InMemoryStore : IStore
             throw new LeaseNotFoundException(lease);
         }
 
-        var revision = ++_revision;
+        PublishLocked([PutAtLocked(key, value, lease, ++_revision)]);
+    }
+
+    // Writes the key at the given revision (the lease is known to exist) and returns the event to publish.
+    private WatchEvent PutAtLocked(string key, string value, long lease, long revision)
+    {
         if (_keys.TryGetValue(key, out var previous))
         {
             DetachLocked(previous);
@@ -390,7 +442,7 @@ public sealed class InMemoryStore : IStore
             _leases[lease].Keys.Add(key);
         }
 
-        PublishLocked([new WatchEvent(WatchEventType.Put, kv, revision)]);
+        return new WatchEvent(WatchEventType.Put, kv, revision);
     }
 
     // Deletes the keys that exist, all in one new revision, as etcd does for a range delete or a lease revoke.

@@ -14,7 +14,14 @@ internal sealed class InterceptingStore(IStore inner) : IStore
     /// <summary>Runs before a DeleteIfAsync; gets the key.</summary>
     public Func<string, Task>? BeforeDeleteIf { get; set; }
 
-    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+    /// <summary>How many GetAsync calls reached the inner store.</summary>
+    public int Gets { get; private set; }
+
+    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Gets++;
+        return inner.GetAsync(key, cancellationToken);
+    }
 
     /// <summary>Rewrites what a ListAsync returns; gets the prefix and the inner store's answer.</summary>
     public Func<string, ListResult, ListResult>? AfterList { get; set; }
@@ -53,6 +60,20 @@ internal sealed class InterceptingStore(IStore inner) : IStore
         }
 
         return await inner.DeleteIfAsync(key, expectedModRevision, cancellationToken);
+    }
+
+    /// <summary>Runs before a TransactAsync; gets the compares and the success ops.</summary>
+    public Func<IReadOnlyList<StoreCompare>, IReadOnlyList<StoreOp>, Task>? BeforeTransact { get; set; }
+
+    public async Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default)
+    {
+        if (BeforeTransact is { } hook)
+        {
+            await hook(compares, onSuccess);
+        }
+
+        return await inner.TransactAsync(compares, onSuccess, onFailure, cancellationToken);
     }
 
     public Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default) => inner.GrantLeaseAsync(ttl, cancellationToken);

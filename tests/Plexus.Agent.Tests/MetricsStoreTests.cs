@@ -16,11 +16,13 @@ public sealed class MetricsStoreTests
         Assert.Equal("1", (await store.GetAsync("a"))!.Value);
         Assert.False((await store.CreateAsync("a", "2")).Succeeded);
         Assert.Single((await store.ListAsync("")).Items);
+        Assert.True((await store.TransactAsync([StoreCompare.Absent("b")], [StoreOp.Put("b", "1")], [])).Succeeded);
 
         Assert.Equal(1, metrics.Snapshot("put", "success")!.Count);
         Assert.Equal(1, metrics.Snapshot("get", "success")!.Count);
         Assert.Equal(1, metrics.Snapshot("create", "success")!.Count);
         Assert.Equal(1, metrics.Snapshot("list", "success")!.Count);
+        Assert.Equal(1, metrics.Snapshot("txn", "success")!.Count);
         Assert.True(metrics.Snapshot("put", "success")!.Sum >= 0);
     }
 
@@ -31,11 +33,13 @@ public sealed class MetricsStoreTests
         await using var store = new InstrumentedStore(new Unreachable(), metrics);
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync("a"));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.TransactAsync([], [StoreOp.Put("a", "1")], []));
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync("x", cancelled.Token));
 
         Assert.Equal(1, metrics.Snapshot("get", "unavailable")!.Count);
+        Assert.Equal(1, metrics.Snapshot("txn", "unavailable")!.Count);
         Assert.Equal(1, metrics.Snapshot("list", "canceled")!.Count);
         var writer = new MetricsWriter();
         metrics.Collect(writer);
@@ -90,6 +94,10 @@ public sealed class MetricsStoreTests
         public Task<CasResult> UpdateAsync(string key, string value, long expectedModRevision, long lease = 0, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CasResult> DeleteIfAsync(string key, long expectedModRevision, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<TxnResult> TransactAsync(
+            IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default) =>
+            throw new StoreUnavailableException("etcd: connection refused");
 
         public Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -367,6 +367,34 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_agents_racing_on_a_burst_of_explicit_cluster_IPs_never_give_one_address_to_two_services()
+    {
+        var (_, one) = Start(node: "n1");
+        var (_, two) = Start(node: "n2");
+        await Pod("bulk", "server", "n2", "10.1.2.10", new() { ["role"] = "server" });
+
+        // 300 Services with their own addresses, and 50 more each asking for the address of one of the first 300.
+        static string Address(int j) => $"10.96.{1 + (j / 250)}.{(j % 250) + 1}";
+        var manifest = string.Join("\n---\n", Enumerable.Range(0, 350).Select(i => $$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s{{i:D3}}, namespace: bulk}
+            spec: {clusterIP: {{Address(i < 300 ? i : (i - 300) * 6)}}, selector: {role: server}, ports: [{port: 80, targetPort: 7200}]}
+            """));
+        await Apply(manifest);
+
+        await WaitFor(async () => (await _store.ListAsync(StoreKeys.ServicesPrefix("c1", "bulk"))).Items.Count == 350);
+        var records = (await _store.ListAsync(StoreKeys.ServicesPrefix("c1", "bulk"))).Items.Select(kv => ServiceStatusRecord.FromJson(kv.Value)!).ToList();
+        var served = records.Where(r => r.Errors.Count == 0).ToList();
+        Assert.Equal(served.Count, served.Select(r => r.ClusterIP).Distinct().Count());
+        Assert.All(records.Where(r => r.Errors.Count > 0), r => Assert.Contains("already allocated", r.Errors[0], StringComparison.Ordinal));
+        var claims = (await _store.ListAsync(StoreKeys.ServiceIpsPrefix("c1"))).Items.Select(kv => ServiceAllocationRecord.FromJson(kv.Value)!).ToList();
+        Assert.Equal(served.Select(r => (r.Owner, r.ClusterIP)).Order(), claims.Select(c => (c.Owner, (string?)c.Value)).Order());
+        await WaitFor(() => one.Current.Count == served.Count && two.Current.Count == served.Count);
+        Assert.Equal(one.Current.Select(ServiceFrontends.Signature).Order(), two.Current.Select(ServiceFrontends.Signature).Order());
+    }
+
+    [Fact]
     public async Task A_failing_datapath_is_reported_and_the_records_are_still_written()
     {
         var datapath = new FakeServiceDatapath { Failure = new NotSupportedException("service datapath not built yet") };

@@ -76,6 +76,56 @@ public sealed class CliResourceTests(EtcdFixture fixture) : IClassFixture<EtcdFi
     }
 
     [Fact]
+    public async Task A_bulk_apply_creates_every_resource_then_finds_them_unchanged_and_configures_only_the_changed_one()
+    {
+        const int Count = 300;
+        static string Service(int i, int port) => $"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: svc-{i:D5}
+              namespace: bulk
+            spec:
+              clusterIP: 10.100.{i / 256}.{i % 256}
+              selector: {"{"}role: server{"}"}
+              ports:
+              - {"{"}port: {port}, targetPort: 7200, protocol: TCP{"}"}
+            """;
+        string Manifest(int changed) => string.Join("\n---\n", Enumerable.Range(1, Count).Select(i => Service(i, i == changed ? 81 : 80)));
+        string[] Expected(Func<int, string> outcome) => Enumerable.Range(1, Count).Select(i => $"service/svc-{i:D5} -n bulk {outcome(i)}").ToArray();
+        var file = fixture.Dir.Write("bulk/services.yaml", Manifest(0));
+
+        var created = await Plexus("apply", "-f", file);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Equal(Expected(_ => "created"), created.Stdout.TrimEnd().Split('\n'));
+
+        var again = await Plexus("apply", "-f", file);
+        Assert.Equal(Expected(_ => "unchanged"), again.Stdout.TrimEnd().Split('\n'));
+
+        File.WriteAllText(file, Manifest(changed: 150));
+        var changed = await Plexus("apply", "-f", file);
+        Assert.Equal(Expected(i => i == 150 ? "configured" : "unchanged"), changed.Stdout.TrimEnd().Split('\n'));
+        var stored = JsonNode.Parse((await Plexus("get", "service", "svc-00150", "-n", "bulk", "-o", "json")).Stdout)!;
+        Assert.Equal(81, (int?)stored["spec"]!["ports"]![0]!["port"]);
+        Assert.NotNull(stored["metadata"]!["creationTimestamp"]);
+        var list = JsonNode.Parse((await Plexus("get", "services", "-n", "bulk", "-o", "json")).Stdout)!;
+        Assert.Equal(Count, list["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Two_files_naming_one_resource_apply_both_in_order()
+    {
+        var blue = fixture.Dir.Write("twice/blue.yaml", Namespace.Replace("NAME", "twice", StringComparison.Ordinal));
+        var green = fixture.Dir.Write("twice/green.yaml", Namespace.Replace("NAME", "twice", StringComparison.Ordinal).Replace("blue", "green", StringComparison.Ordinal));
+
+        var result = await Plexus("apply", "-f", blue, "-f", green);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["namespace/twice created", "namespace/twice configured"], result.Stdout.TrimEnd().Split('\n'));
+        Assert.Contains("team=green", (await Plexus("get", "namespaces")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_apply_with_one_bad_document_stores_nothing()
     {
         var good = Namespace.Replace("NAME", "atomic-good", StringComparison.Ordinal);

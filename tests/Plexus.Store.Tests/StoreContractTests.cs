@@ -368,6 +368,112 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal((WatchEventType.Put, "v3", last), (replayed.Type, replayed.Kv.Value, replayed.Revision));
     }
 
+    [Fact]
+    public async Task A_transaction_whose_compares_hold_writes_all_its_ops_in_one_revision()
+    {
+        var existing = await Store.PutAsync(Prefix + "existing", "v1");
+        await Store.PutAsync(Prefix + "doomed", "x");
+
+        var txn = await Store.TransactAsync(
+            [StoreCompare.Absent(Prefix + "new"), StoreCompare.ModRevisionIs(Prefix + "existing", existing)],
+            [StoreOp.Put(Prefix + "new", "n"), StoreOp.Put(Prefix + "existing", "v2"), StoreOp.Delete(Prefix + "doomed"), StoreOp.Delete(Prefix + "never")],
+            [StoreOp.Get(Prefix + "existing")]);
+
+        Assert.True(txn.Succeeded);
+        Assert.Empty(txn.Reads);
+        Assert.Equal(new KeyValue(Prefix + "new", "n", txn.Revision, txn.Revision, 1, 0), await Store.GetAsync(Prefix + "new"));
+        Assert.Equal(new KeyValue(Prefix + "existing", "v2", existing, txn.Revision, 2, 0), await Store.GetAsync(Prefix + "existing"));
+        Assert.Null(await Store.GetAsync(Prefix + "doomed"));
+        Assert.Equal(txn.Revision, (await Store.ListAsync(Prefix)).Revision);
+    }
+
+    [Fact]
+    public async Task A_transaction_whose_compare_fails_runs_the_failure_ops_and_writes_nothing()
+    {
+        var existing = await Store.PutAsync(Prefix + "existing", "v1");
+
+        var txn = await Store.TransactAsync(
+            [StoreCompare.Absent(Prefix + "new"), StoreCompare.Absent(Prefix + "existing")],
+            [StoreOp.Put(Prefix + "new", "n"), StoreOp.Put(Prefix + "existing", "v2")],
+            [StoreOp.Get(Prefix + "existing"), StoreOp.Get(Prefix + "new")]);
+
+        Assert.False(txn.Succeeded);
+        Assert.Equal(existing, txn.Revision);
+        Assert.Equal([new KeyValue(Prefix + "existing", "v1", existing, existing, 1, 0), null], txn.Reads);
+        Assert.Equal([Prefix + "existing"], (await Store.ListAsync(Prefix)).Items.Select(kv => kv.Key));
+        Assert.False((await Store.TransactAsync([StoreCompare.ModRevisionIs(Prefix + "existing", existing + 1)], [StoreOp.Delete(Prefix + "existing")], [])).Succeeded);
+        Assert.NotNull(await Store.GetAsync(Prefix + "existing"));
+    }
+
+    [Fact]
+    public async Task Gets_in_a_transaction_read_each_key_and_a_read_only_transaction_bumps_no_revision()
+    {
+        var a = await Store.PutAsync(Prefix + "a", "1");
+        var b = await Store.PutAsync(Prefix + "b", "2");
+
+        var txn = await Store.TransactAsync([], [StoreOp.Get(Prefix + "b"), StoreOp.Get(Prefix + "missing"), StoreOp.Get(Prefix + "a")], []);
+
+        Assert.True(txn.Succeeded);
+        Assert.Equal(b, txn.Revision);
+        Assert.Equal(
+            [new KeyValue(Prefix + "b", "2", b, b, 1, 0), null, new KeyValue(Prefix + "a", "1", a, a, 1, 0)],
+            txn.Reads);
+        Assert.Equal(b, (await Store.ListAsync(Prefix)).Revision);
+    }
+
+    [Fact]
+    public async Task A_watch_sees_every_write_of_a_transaction_with_the_same_revision()
+    {
+        await Store.PutAsync(Prefix + "gone", "x");
+        var from = (await Store.ListAsync(Prefix)).Revision + 1;
+        await using var watch = new WatchReader(Store, Prefix, from);
+
+        var txn = await Store.TransactAsync([], [StoreOp.Put(Prefix + "a", "1"), StoreOp.Put(Prefix + "b", "2"), StoreOp.Delete(Prefix + "gone")], []);
+        var after = await Store.PutAsync(Prefix + "c", "3");
+
+        var events = await watch.NextAsync(4);
+        Assert.Equal(
+            [(WatchEventType.Put, Prefix + "a", txn.Revision), (WatchEventType.Put, Prefix + "b", txn.Revision), (WatchEventType.Delete, Prefix + "gone", txn.Revision), (WatchEventType.Put, Prefix + "c", after)],
+            events.Select(e => (e.Type, e.Kv.Key, e.Revision)));
+        Assert.Equal(txn.Revision + 1, after);
+    }
+
+    [Fact]
+    public async Task A_transaction_of_the_largest_size_applies_whole()
+    {
+        var keys = Enumerable.Range(0, StoreTxn.MaxOps).Select(i => $"{Prefix}k{i:D3}").ToList();
+
+        var txn = await Store.TransactAsync(keys.Select(StoreCompare.Absent).ToList(), keys.Select(k => StoreOp.Put(k, new string('v', 2000))).ToList(), []);
+
+        Assert.True(txn.Succeeded);
+        var list = await Store.ListAsync(Prefix);
+        Assert.Equal(keys, list.Items.Select(kv => kv.Key));
+        Assert.All(list.Items, kv => Assert.Equal(txn.Revision, kv.ModRevision));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_is_too_large_or_writes_a_key_twice_is_refused_before_it_runs()
+    {
+        var tooMany = Enumerable.Range(0, StoreTxn.MaxOps + 1).Select(i => StoreOp.Put($"{Prefix}k{i}", "v")).ToList();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.TransactAsync([], tooMany, []));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.TransactAsync([], [StoreOp.Put(Prefix + "k", "1"), StoreOp.Delete(Prefix + "k")], []));
+        Assert.Empty((await Store.ListAsync(Prefix)).Items);
+    }
+
+    [Fact]
+    public async Task A_transaction_naming_an_unknown_lease_is_refused_and_writes_nothing()
+    {
+        var lease = await Store.GrantLeaseAsync(TimeSpan.FromSeconds(30));
+        await Store.RevokeLeaseAsync(lease.Id);
+
+        var error = await Assert.ThrowsAsync<LeaseNotFoundException>(
+            () => Store.TransactAsync([], [StoreOp.Put(Prefix + "plain", "v"), StoreOp.Put(Prefix + "leased", "v", lease.Id)], []));
+
+        Assert.Equal(lease.Id, error.LeaseId);
+        Assert.Empty((await Store.ListAsync(Prefix)).Items);
+    }
+
     /// <summary>Creates the store under test.</summary>
     protected abstract Task<IStore> CreateStoreAsync();
 

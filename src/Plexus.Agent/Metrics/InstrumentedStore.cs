@@ -48,6 +48,11 @@ public sealed class InstrumentedStore(IStore inner, StoreMetrics metrics) : ISto
         TimeAsync("delete_if", () => Inner.DeleteIfAsync(key, expectedModRevision, cancellationToken));
 
     /// <inheritdoc/>
+    public Task<TxnResult> TransactAsync(
+        IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default) =>
+        TimeAsync("txn", () => Inner.TransactAsync(compares, onSuccess, onFailure, cancellationToken));
+
+    /// <inheritdoc/>
     public Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default) =>
         TimeAsync("grant_lease", () => Inner.GrantLeaseAsync(ttl, cancellationToken));
 

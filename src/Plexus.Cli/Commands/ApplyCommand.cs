@@ -36,9 +36,8 @@ public static class ApplyCommand
         try
         {
             var repository = new ResourceRepository(store, context.Time);
-            foreach (var resource in resources)
+            await foreach (var (resource, outcome) in repository.ApplyAllAsync(resources, cancellationToken).ConfigureAwait(false))
             {
-                var outcome = await repository.ApplyAsync(resource, cancellationToken).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"{Describe(resource)} {outcome.ToString().ToLowerInvariant()}").ConfigureAwait(false);
             }
         }

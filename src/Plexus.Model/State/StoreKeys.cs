@@ -123,8 +123,11 @@ public static class StoreKeys
             throw new ArgumentException($"owner \"{owner}\" is not namespace/name", nameof(owner));
         }
 
-        return $"plexus/services-ip-owner/{Segment(cluster)}/{Segment(kind)}/{Segment(owner[..slash])}/{Segment(owner[(slash + 1)..])}";
+        return $"{ServiceIpOwnersPrefix(cluster, kind)}{Segment(owner[..slash])}/{Segment(owner[(slash + 1)..])}";
     }
+
+    /// <summary>Prefix of the owner index keys of one kind in one cluster (<see cref="ServiceIpOwner"/>).</summary>
+    public static string ServiceIpOwnersPrefix(string cluster, string kind) => $"plexus/services-ip-owner/{Segment(cluster)}/{Segment(kind)}/";
 
     /// <summary>Prefix of one cluster's allocated node ports.</summary>
     public static string ServiceNodePortsPrefix(string cluster) => $"plexus/services-nodeport/{Segment(cluster)}/";

@@ -155,8 +155,8 @@ public sealed partial class NodePortAllocator
         bool Unwanted(ServiceAllocationRecord r) => r.ServicePort is null || !keep.Contains(r.ServicePort);
 
         // Called for every Service on every change: a recent view of the claims says whether there is anything to drop.
-        var recent = await _claims.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (!recent.Any(r => r.Record.Owner == owner && r.Record.Kind == ServiceAllocationRecord.NodePortKind && Unwanted(r.Record)))
+        if (!await _claims.HoldsAsync(owner, ServiceAllocationRecord.NodePortKind, cancellationToken).ConfigureAwait(false)
+            || !(await _claims.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner && r.Record.Kind == ServiceAllocationRecord.NodePortKind && Unwanted(r.Record)))
         {
             return 0;
         }

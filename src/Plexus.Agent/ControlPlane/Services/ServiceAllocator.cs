@@ -42,7 +42,36 @@ public sealed partial class ServiceAllocator
 
     /// <summary>Allocates (or returns, when held) everything <paramref name="service"/> needs; idempotent, failures as values.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later (values held so far stay held and are returned by the retry).</exception>
-    public async Task<ServiceAllocation> AllocateAsync(ServiceResource service, CancellationToken cancellationToken = default)
+    public Task<ServiceAllocation> AllocateAsync(ServiceResource service, CancellationToken cancellationToken = default) =>
+        AllocateAsync(service, null, cancellationToken);
+
+    /// <summary>
+    /// Claims the explicit cluster IPs (<c>spec.clusterIP</c>) of many Services at once, with a few store transactions
+    /// instead of one request or more each (<see cref="ServiceIpAllocator.ClaimManyAsync"/>); hand the result to
+    /// <see cref="AllocateAsync(ServiceResource, IReadOnlyDictionary{string, ServiceIpAllocation}?, CancellationToken)"/>
+    /// for the same specs. Services without an explicit address are not touched.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public Task<IReadOnlyDictionary<string, ServiceIpAllocation>> ClaimClusterIpsAsync(
+        IEnumerable<ServiceResource> services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var requests = services
+            .Select(s => (Owner: OwnerOf(s), Requested: RequestedClusterIp(s.Spec)))
+            .Where(r => !string.IsNullOrEmpty(r.Requested) && r.Requested != "None")
+            .Select(r => (r.Owner, r.Requested!))
+            .ToList();
+        return _clusterIps.ClaimManyAsync(requests, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="AllocateAsync(ServiceResource, CancellationToken)"/>, taking the cluster IP from
+    /// <paramref name="claimedClusterIps"/> (by owner, from <see cref="ClaimClusterIpsAsync"/> for the same spec) when it
+    /// is there.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later (values held so far stay held and are returned by the retry).</exception>
+    public async Task<ServiceAllocation> AllocateAsync(
+        ServiceResource service, IReadOnlyDictionary<string, ServiceIpAllocation>? claimedClusterIps, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(service);
         var owner = OwnerOf(service);
@@ -51,8 +80,9 @@ public sealed partial class ServiceAllocator
         var fresh = new List<Func<Task>>();
 
         IPAddress? clusterIp = null;
-        var requestedClusterIp = spec.ClusterIP ?? spec.ClusterIPs.FirstOrDefault();
-        var ip = await _clusterIps.AllocateAsync(owner, requestedClusterIp, cancellationToken).ConfigureAwait(false);
+        var ip = claimedClusterIps is not null && claimedClusterIps.TryGetValue(owner, out var claimed)
+            ? claimed
+            : await _clusterIps.AllocateAsync(owner, RequestedClusterIp(spec), cancellationToken).ConfigureAwait(false);
         if (ip.Succeeded)
         {
             clusterIp = ip.Address;
@@ -119,6 +149,9 @@ public sealed partial class ServiceAllocator
         return new ServiceAllocation(owner, clusterIp, nodePorts, loadBalancerIp, []) { IsHeadless = ip.Status == ServiceAllocationStatus.Headless };
     }
 
+    /// <summary>Makes the next checks for load-balancer addresses held by Services that no longer ask for one read the store again (call once per pass).</summary>
+    public void RefreshViews() => _loadBalancerIps.RefreshOwners();
+
     /// <summary>Releases every value the Service holds (on delete); returns how many.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public async Task<int> ReleaseAsync(string owner, CancellationToken cancellationToken = default)
@@ -137,6 +170,8 @@ public sealed partial class ServiceAllocator
             fresh.Add(release);
         }
     }
+
+    private static string? RequestedClusterIp(ServiceSpec spec) => spec.ClusterIP ?? spec.ClusterIPs.FirstOrDefault();
 
     private static HashSet<string> OtherPorts(ServiceSpec spec, string except) =>
         spec.Ports.Select(p => NodePortAllocator.ServicePortName(p.Port, p.Protocol)).Where(n => n != except).ToHashSet(StringComparer.Ordinal);

@@ -65,9 +65,10 @@ public sealed partial class ServiceController
         (_store, _cluster, _debounce, _timeProvider) = (store, config.Cluster, config.ServiceDebounce, timeProvider);
         _logger = loggerFactory.CreateLogger<ServiceController>();
         _hasLoadBalancerPools = config.LoadBalancerPools.Count > 0;
+        var claims = ServiceIpAllocator.NewClaimsView(store, config.Cluster, timeProvider);
         _allocator = new ServiceAllocator(
-            new ServiceIpAllocator(store, config.Cluster, ServiceIpKind.ClusterIP, config.ServiceCidrs, timeProvider, loggerFactory.CreateLogger<ServiceIpAllocator>()),
-            new ServiceIpAllocator(store, config.Cluster, ServiceIpKind.LoadBalancer, config.LoadBalancerPools, timeProvider, loggerFactory.CreateLogger<ServiceIpAllocator>()),
+            new ServiceIpAllocator(store, config.Cluster, ServiceIpKind.ClusterIP, config.ServiceCidrs, timeProvider, loggerFactory.CreateLogger<ServiceIpAllocator>(), claims),
+            new ServiceIpAllocator(store, config.Cluster, ServiceIpKind.LoadBalancer, config.LoadBalancerPools, timeProvider, loggerFactory.CreateLogger<ServiceIpAllocator>(), claims),
             new NodePortAllocator(store, config.Cluster, timeProvider, loggerFactory.CreateLogger<NodePortAllocator>()),
             loggerFactory.CreateLogger<ServiceAllocator>());
     }
@@ -173,30 +174,15 @@ public sealed partial class ServiceController
         try
         {
             complete &= await ReleaseDeletedAsync(services, ordered, servicesRevision, statuses, cancellationToken).ConfigureAwait(false);
+            complete &= await AllocateChangedAsync(ordered, statuses, cancellationToken).ConfigureAwait(false);
             var records = new List<KeyValuePair<string, ServiceStatusRecord>>(ordered.Count);
             foreach (var (service, owner) in ordered)
             {
                 _resolutions.TryGetValue(owner, out var last);
                 var same = last is not null && ReferenceEquals(last.Service, service);
-                var hash = same ? last!.SpecHash : ServiceResolver.SpecHash(service);
-                if (!_held.TryGetValue(owner, out var held) || held.SpecHash != hash)
+                if (!_held.TryGetValue(owner, out var held))
                 {
-                    statuses.TryGetValue(StatusKey(service), out var stored);
-                    var adopted = stored is not null && stored.Record.SpecHash == hash ? Adopt(stored.Record) : null;
-                    try
-                    {
-                        held = adopted ?? await AllocateAsync(service, hash, cancellationToken).ConfigureAwait(false);
-                        _held[owner] = held;
-                    }
-                    catch (StoreUnavailableException e)
-                    {
-                        LogStoreUnavailable(_logger, e.Message);
-                        complete = false;
-                        if (held is null)
-                        {
-                            continue;
-                        }
-                    }
+                    continue;
                 }
 
                 // Pod churn changes the endpoints on every pass; a Service whose spec, allocation and selected endpoints
@@ -211,7 +197,7 @@ public sealed partial class ServiceController
                 if (!same || !ReferenceEquals(last!.Held, held) || !last.Selected.SequenceEqual(selected, ReferenceEqualityComparer.Instance))
                 {
                     var record = ServiceResolver.ResolveSelected(service, _cluster, held.SpecHash, held.Allocation, selected);
-                    last = new Resolution(service, hash, selectionKey, held, selected, held.Warnings.Count == 0 ? record : record with { Warnings = held.Warnings });
+                    last = new Resolution(service, SpecHashOf(service, owner), selectionKey, held, selected, held.Warnings.Count == 0 ? record : record with { Warnings = held.Warnings });
                     _resolutions[owner] = last;
                 }
 
@@ -308,16 +294,79 @@ public sealed partial class ServiceController
         return true;
     }
 
-    private async Task<Held> AllocateAsync(ServiceResource service, string hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives every Service whose spec changed since it was last held what it needs: the allocation of a record written
+    /// for the same spec (by any agent), or the allocator's, with the explicit cluster IPs of the burst claimed together
+    /// first. False when the store failed; what could not be allocated keeps what it held before (if anything).
+    /// </summary>
+    private async Task<bool> AllocateChangedAsync(
+        List<(ServiceResource Service, string Owner)> services, ImmutableDictionary<string, StoredStatus> statuses, CancellationToken cancellationToken)
+    {
+        var changed = new List<(ServiceResource Service, string Hash)>();
+        foreach (var (service, owner) in services)
+        {
+            var hash = SpecHashOf(service, owner);
+            if (_held.TryGetValue(owner, out var held) && held.SpecHash == hash)
+            {
+                continue;
+            }
+
+            statuses.TryGetValue(StatusKey(service), out var stored);
+            if (stored is not null && stored.Record.SpecHash == hash && Adopt(stored.Record) is { } adopted)
+            {
+                _held[owner] = adopted;
+            }
+            else
+            {
+                changed.Add((service, hash));
+            }
+        }
+
+        if (changed.Count == 0)
+        {
+            return true;
+        }
+
+        _allocator.RefreshViews();
+        IReadOnlyDictionary<string, ServiceIpAllocation> claimed;
+        try
+        {
+            claimed = await _allocator.ClaimClusterIpsAsync(changed.Select(c => c.Service), cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogStoreUnavailable(_logger, e.Message);
+            return false;
+        }
+
+        var complete = true;
+        foreach (var (service, hash) in changed)
+        {
+            try
+            {
+                _held[ServiceAllocator.OwnerOf(service)] = await AllocateAsync(service, hash, claimed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogStoreUnavailable(_logger, e.Message);
+                complete = false;
+            }
+        }
+
+        return complete;
+    }
+
+    private async Task<Held> AllocateAsync(
+        ServiceResource service, string hash, IReadOnlyDictionary<string, ServiceIpAllocation> claimed, CancellationToken cancellationToken)
     {
         if (service.Spec.Type == ServiceType.LoadBalancer && !_hasLoadBalancerPools && WithoutLoadBalancer(service) is { } served)
         {
             // As Kubernetes without a load-balancer implementation: cluster IP and node ports work, EXTERNAL-IP stays pending.
-            var allocation = await _allocator.AllocateAsync(served, cancellationToken).ConfigureAwait(false);
+            var allocation = await _allocator.AllocateAsync(served, claimed, cancellationToken).ConfigureAwait(false);
             return new Held(hash, allocation, ["no load-balancer pool is configured (agent flag --lb-pool): no external address"]);
         }
 
-        return new Held(hash, await _allocator.AllocateAsync(service, cancellationToken).ConfigureAwait(false), []);
+        return new Held(hash, await _allocator.AllocateAsync(service, claimed, cancellationToken).ConfigureAwait(false), []);
     }
 
     private void Sync(ImmutableDictionary<string, ServiceStatusRecord> resolved, int serviceCount)
@@ -358,10 +407,16 @@ public sealed partial class ServiceController
         }
     }
 
+    /// <summary>
+    /// Writes the records whose content changed, in chunked transactions, each record guarded by its own compare (absent,
+    /// or unchanged since the mirrored revision). A chunk that fails was (partly) written by another agent first: its
+    /// records arrive through the watch, which starts another pass that compares them again, so nothing is retried here.
+    /// </summary>
     private async Task<bool> WriteRecordsAsync(
         ImmutableDictionary<string, ServiceStatusRecord> resolved, ImmutableDictionary<string, StoredStatus> statuses, CancellationToken cancellationToken)
     {
         var mirrored = _statuses!.Revision;
+        var writes = new List<(StoreCompare Compare, StoreOp Put)>();
         foreach (var record in resolved.Values.OrderBy(r => r.Owner, StringComparer.Ordinal))
         {
             var key = StoreKeys.Service(_cluster, record.Namespace, record.Name);
@@ -378,15 +433,20 @@ public sealed partial class ServiceController
                 continue;
             }
 
-            var cas = stored is null
-                ? await _store.CreateAsync(key, json, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await _store.UpdateAsync(key, json, stored.ModRevision, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (cas.Succeeded)
-            {
-                _written[key] = (json, cas.Revision);
-            }
+            writes.Add((stored is null ? StoreCompare.Absent(key) : StoreCompare.ModRevisionIs(key, stored.ModRevision), StoreOp.Put(key, json)));
+        }
 
-            // A failed CAS means another agent wrote first; its record arrives through the watch and is compared again.
+        foreach (var chunk in StoreTxn.Chunk(writes, StoreTxn.MaxOps, w => w.Put.EstimatedBytes, w => w.Put.Key))
+        {
+            var txn = await _store.TransactAsync(chunk.Select(w => w.Compare).ToList(), chunk.Select(w => w.Put).ToList(), [], cancellationToken)
+                .ConfigureAwait(false);
+            if (txn.Succeeded)
+            {
+                foreach (var (_, put) in chunk)
+                {
+                    _written[put.Key] = (put.Value!, txn.Revision);
+                }
+            }
         }
 
         return true;
@@ -478,6 +538,10 @@ public sealed partial class ServiceController
         var parsed = ManifestLoader.Parse(json.ToJsonString(), service.Key.StoreKey);
         return parsed.Errors.Count == 0 && parsed.Resources is [ServiceResource served] ? served : null;
     }
+
+    /// <summary>The spec hash of <paramref name="service"/>: the one of its last resolution when that was of this very object.</summary>
+    private string SpecHashOf(ServiceResource service, string owner) =>
+        _resolutions.TryGetValue(owner, out var last) && ReferenceEquals(last.Service, service) ? last.SpecHash : ServiceResolver.SpecHash(service);
 
     /// <summary>The Services in key order with their owners, sorted once per snapshot of the Services.</summary>
     private List<(ServiceResource Service, string Owner)> Ordered(ImmutableDictionary<string, ServiceResource> services)

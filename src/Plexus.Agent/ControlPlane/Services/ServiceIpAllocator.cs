@@ -30,10 +30,21 @@ public sealed partial class ServiceIpAllocator
     private readonly string _kindName;
     private readonly (UInt128 First, UInt128 Count, bool IsIPv6)[] _spans;
     private readonly ClaimsCache _claims;
+    private readonly ClaimsCache _owners;
 
     /// <summary>Creates the allocator of <paramref name="kind"/> addresses from <paramref name="ranges"/> (non-overlapping; may be empty for load balancers).</summary>
     public ServiceIpAllocator(
         IStore store, string cluster, ServiceIpKind kind, IEnumerable<Cidr> ranges, TimeProvider timeProvider, ILogger<ServiceIpAllocator> logger)
+        : this(store, cluster, kind, ranges, timeProvider, logger, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the allocator, sharing <paramref name="claims"/> (a view of <see cref="StoreKeys.ServiceIpsPrefix"/>) with
+    /// the allocator of the other kind, since both kinds share that key space: one list serves both.
+    /// </summary>
+    internal ServiceIpAllocator(
+        IStore store, string cluster, ServiceIpKind kind, IEnumerable<Cidr> ranges, TimeProvider timeProvider, ILogger<ServiceIpAllocator> logger, ClaimsCache? claims)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrEmpty(cluster);
@@ -56,14 +67,17 @@ public sealed partial class ServiceIpAllocator
         }
 
         _spans = Ranges.Select(Usable).ToArray();
-        _claims = new ClaimsCache(store, StoreKeys.ServiceIpsPrefix(cluster), timeProvider, ClaimsMaxAge);
+        _claims = claims ?? NewClaimsView(store, cluster, timeProvider);
+        var owners = StoreKeys.ServiceIpOwnersPrefix(cluster, _kindName);
+        _owners = new ClaimsCache(
+            store, owners, timeProvider, ClaimsMaxAge, kv => new ServiceAllocationRecord { Owner = kv.Key[owners.Length..], Kind = _kindName, Value = kv.Value });
         Capacity = _spans.Aggregate(UInt128.Zero, (sum, s) => sum + s.Count);
     }
 
-    /// <summary>Which addresses this allocator hands out.</summary>
     /// <summary>How long a read of the allocation records serves as a hint for further allocations.</summary>
     public static readonly TimeSpan ClaimsMaxAge = TimeSpan.FromSeconds(2);
 
+    /// <summary>Which addresses this allocator hands out.</summary>
     public ServiceIpKind Kind { get; }
 
     /// <summary>The ranges addresses come from, in configuration order.</summary>
@@ -132,21 +146,22 @@ public sealed partial class ServiceIpAllocator
 
         await _store.DeleteAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), cancellationToken).ConfigureAwait(false);
         _claims.Invalidate();
+        _owners.Invalidate();
         return released;
     }
 
-    /// <summary>The addresses of this kind held in the cluster, in key order.</summary>
-    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     /// <summary>
-    /// Releases what <paramref name="owner"/> holds, cheaply when it holds nothing (no owner index, nothing in a recent
-    /// view): for the "drop what the spec no longer asks for" check made on every Service at every change.
+    /// Releases what <paramref name="owner"/> holds, cheaply when it holds nothing (no owner index and no claim in
+    /// recent views of the owner index keys of this kind and of the claims): for the "drop what the spec no longer asks
+    /// for" check made on every Service at every change. The views are at most <see cref="ClaimsMaxAge"/> old, or as
+    /// fresh as the last <see cref="RefreshOwners"/>.
     /// </summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public async Task<int> ReleaseIfHeldAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        if (await _store.GetAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), cancellationToken).ConfigureAwait(false) is null
-            && !(await _claims.GetAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Record.Owner == owner && r.Record.Kind == _kindName))
+        if (!await _owners.HoldsAsync(owner, _kindName, cancellationToken).ConfigureAwait(false)
+            && !await _claims.HoldsAsync(owner, _kindName, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
@@ -154,6 +169,88 @@ public sealed partial class ServiceIpAllocator
         return await ReleaseAsync(owner, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Drops the view of the owner index keys, so the next <see cref="ReleaseIfHeldAsync"/> reads them again (once per controller pass).</summary>
+    public void RefreshOwners() => _owners.Invalidate();
+
+    /// <summary>
+    /// Claims the requested addresses (<c>spec.clusterIP</c>) of many owners with few transactions: each of at most
+    /// <see cref="StoreTxn.MaxOps"/>/2 claims creates the claim and its owner index when every claim of the chunk is free,
+    /// else reads who holds them. Returns the outcome for the owners it settled (claimed, already held, or conflict),
+    /// exactly as <see cref="AllocateAsync"/> would; the others (moving from another address, not an address, found
+    /// free while a neighbour was taken, …) are left to <see cref="AllocateAsync"/>.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<IReadOnlyDictionary<string, ServiceIpAllocation>> ClaimManyAsync(
+        IReadOnlyList<(string Owner, string Requested)> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var settled = new Dictionary<string, ServiceIpAllocation>(StringComparer.Ordinal);
+        if (requests.Count == 0)
+        {
+            return settled;
+        }
+
+        var records = await _claims.GetAsync(cancellationToken).ConfigureAwait(false);
+        var heldBy = records.Where(r => r.Record.Kind == _kindName).ToLookup(r => r.Record.Owner, StringComparer.Ordinal);
+        var known = records.Select(r => r.Kv.Key).ToHashSet(StringComparer.Ordinal);
+        var pending = new List<Claim>();
+        foreach (var (owner, requested) in requests)
+        {
+            if (!TryParseAddress(requested, out var wanted) || !IsUsable(wanted))
+            {
+                continue;
+            }
+
+            var text = StoreKeys.AddressText(wanted);
+            var held = heldBy[owner].ToList();
+            if (held.Any(h => h.Record.Value == text))
+            {
+                settled[owner] = new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}");
+            }
+            else if (held.Count == 0 && !known.Contains(StoreKeys.ServiceIp(_cluster, wanted)))
+            {
+                pending.Add(new Claim(owner, wanted, StoreKeys.ServiceIp(_cluster, wanted), NewRecord(owner, text)));
+            }
+        }
+
+        // A chunk fails whole when one of its addresses is taken; its reads settle the taken ones, and the free ones go
+        // again (a few rounds at most: every failed chunk settles at least one).
+        for (var round = 0; round < 3 && pending.Count > 0; round++)
+        {
+            var free = new List<Claim>();
+            foreach (var chunk in StoreTxn.Chunk(pending, StoreTxn.MaxOps / 2, c => c.Bytes, c => c.Key))
+            {
+                var txn = await _store.TransactAsync(
+                    chunk.Select(c => StoreCompare.Absent(c.Key)).ToList(),
+                    chunk.SelectMany(c => c.Writes(_cluster, _kindName)).ToList(),
+                    chunk.Select(c => StoreOp.Get(c.Key)).ToList(),
+                    cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    var claim = chunk[i];
+                    if (txn.Succeeded)
+                    {
+                        settled[claim.Owner] = Claimed(claim.Owner, claim.Address, claim.Key, claim.Record);
+                    }
+                    else if (txn.Reads[i] is { } holder)
+                    {
+                        settled[claim.Owner] = Taken(claim.Owner, claim.Address, claim.Record, holder);
+                    }
+                    else
+                    {
+                        free.Add(claim);
+                    }
+                }
+            }
+
+            pending = free;
+        }
+
+        return settled;
+    }
+
+    /// <summary>The addresses of this kind held in the cluster, in key order.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public async Task<IReadOnlyList<ServiceAllocationRecord>> ListAsync(CancellationToken cancellationToken = default) =>
         (await ServiceClaims.ListAsync(_store, StoreKeys.ServiceIpsPrefix(_cluster), cancellationToken).ConfigureAwait(false))
             .Select(r => r.Record)
@@ -175,21 +272,14 @@ public sealed partial class ServiceIpAllocator
             return new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}");
         }
 
-        var record = NewRecord(owner, text);
-        var (created, holder) = await ServiceClaims.TryCreateAsync(_store, StoreKeys.ServiceIp(_cluster, wanted), record, cancellationToken)
+        // The claim and the owner index in one transaction; when the address is taken, the same request reads its holder.
+        var claim = new Claim(owner, wanted, StoreKeys.ServiceIp(_cluster, wanted), NewRecord(owner, text));
+        var txn = await _store.TransactAsync([StoreCompare.Absent(claim.Key)], claim.Writes(_cluster, _kindName), [StoreOp.Get(claim.Key)], cancellationToken)
             .ConfigureAwait(false);
-        if (!created)
+        if (!txn.Succeeded)
         {
-            _claims.Invalidate();
-            return ServiceClaims.SameSlot(holder, record)
-                ? new ServiceIpAllocation(ServiceAllocationStatus.Existing, wanted, $"{owner} already holds {Word} {text}")
-                : new ServiceIpAllocation(
-                    ServiceAllocationStatus.Conflict,
-                    null,
-                    $"{owner}: requested {Word} {text} is already allocated to {holder?.Owner ?? "another Service"}{(holder is null ? "" : $" ({holder.Kind})")}");
+            return Taken(owner, wanted, claim.Record, txn.Reads[0]);
         }
-
-        await _store.PutAsync(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), text, 0, cancellationToken).ConfigureAwait(false);
 
         // Moving to a requested address: give the old one(s) back only now that the new one is held.
         foreach (var old in held)
@@ -201,17 +291,43 @@ public sealed partial class ServiceIpAllocator
             }
         }
 
+        var claimed = Claimed(owner, wanted, claim.Key, claim.Record);
         if (held.Count > 0)
         {
+            // The views still show the addresses given back.
             _claims.Invalidate();
-        }
-        else
-        {
-            _claims.Added(StoreKeys.ServiceIp(_cluster, wanted), record);
+            _owners.Invalidate();
         }
 
-        LogAllocated(_logger, _kindName, text, owner);
-        return new ServiceIpAllocation(ServiceAllocationStatus.Claimed, wanted, $"{owner} claimed {Word} {text}");
+        return claimed;
+    }
+
+    /// <summary>Notes a claim just created with its owner index, and says so.</summary>
+    private ServiceIpAllocation Claimed(string owner, IPAddress address, string key, ServiceAllocationRecord record)
+    {
+        _claims.Added(key, record);
+        _owners.Added(StoreKeys.ServiceIpOwner(_cluster, _kindName, owner), record);
+        LogAllocated(_logger, _kindName, record.Value, owner);
+        return new ServiceIpAllocation(ServiceAllocationStatus.Claimed, address, $"{owner} claimed {Word} {record.Value}");
+    }
+
+    /// <summary>The outcome of a claim whose address was found taken by <paramref name="holderKv"/> (null: gone again since).</summary>
+    private ServiceIpAllocation Taken(string owner, IPAddress address, ServiceAllocationRecord record, KeyValue? holderKv)
+    {
+        var holder = holderKv is null ? null : ServiceAllocationRecord.FromJson(holderKv.Value);
+        var text = record.Value;
+        if (ServiceClaims.SameSlot(holder, record))
+        {
+            // Claimed for the same Service by another agent: the view learns it instead of being read again.
+            _claims.Seen(holderKv!, holder!);
+            return new ServiceIpAllocation(ServiceAllocationStatus.Existing, address, $"{owner} already holds {Word} {text}");
+        }
+
+        _claims.Invalidate();
+        return new ServiceIpAllocation(
+            ServiceAllocationStatus.Conflict,
+            null,
+            $"{owner}: requested {Word} {text} is already allocated to {holder?.Owner ?? "another Service"}{(holder is null ? "" : $" ({holder.Kind})")}");
     }
 
     private async Task<ServiceIpAllocation> AllocateFreeAsync(
@@ -254,6 +370,7 @@ public sealed partial class ServiceIpAllocator
                 }
 
                 _claims.Added(key, record);
+                _owners.Invalidate();
                 LogAllocated(_logger, _kindName, record.Value, owner);
                 return new ServiceIpAllocation(ServiceAllocationStatus.Allocated, candidate, $"allocated {Word} {record.Value} to {owner}");
             }
@@ -319,6 +436,10 @@ public sealed partial class ServiceIpAllocator
         return null;
     }
 
+    /// <summary>A view of the claims of both kinds (<see cref="StoreKeys.ServiceIpsPrefix"/>), to share between the two allocators of a cluster.</summary>
+    internal static ClaimsCache NewClaimsView(IStore store, string cluster, TimeProvider timeProvider) =>
+        new(store, StoreKeys.ServiceIpsPrefix(cluster), timeProvider, ClaimsMaxAge);
+
     private ServiceAllocationRecord NewRecord(string owner, string value) =>
         new() { Owner = owner, Kind = _kindName, Value = value, AllocatedAt = _timeProvider.GetUtcNow() };
 
@@ -369,6 +490,16 @@ public sealed partial class ServiceIpAllocator
 
         address = IPAddress.None;
         return false;
+    }
+
+    /// <summary>One requested address to claim for an owner.</summary>
+    private sealed record Claim(string Owner, IPAddress Address, string Key, ServiceAllocationRecord Record)
+    {
+        public long Bytes => StoreOp.Put(Key, Record.ToJson()).EstimatedBytes * 2;
+
+        /// <summary>The claim and the owner's index naming its address.</summary>
+        public StoreOp[] Writes(string cluster, string kind) =>
+            [StoreOp.Put(Key, Record.ToJson()), StoreOp.Put(StoreKeys.ServiceIpOwner(cluster, kind, Owner), Record.Value)];
     }
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Services: allocated {Kind} {Value} to {Owner}")]
