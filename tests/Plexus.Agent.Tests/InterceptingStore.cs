@@ -26,8 +26,12 @@ internal sealed class InterceptingStore(IStore inner) : IStore
     /// <summary>Rewrites what a ListAsync returns; gets the prefix and the inner store's answer.</summary>
     public Func<string, ListResult, ListResult>? AfterList { get; set; }
 
+    /// <summary>How many ListAsync calls reached the inner store.</summary>
+    public int Lists { get; private set; }
+
     public async Task<ListResult> ListAsync(string prefix, CancellationToken cancellationToken = default)
     {
+        Lists++;
         var result = await inner.ListAsync(prefix, cancellationToken);
         return AfterList is { } rewrite ? rewrite(prefix, result) : result;
     }

@@ -155,6 +155,36 @@ public sealed class IpamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Allocations_read_the_nodes_addresses_once_and_then_only_create()
+    {
+        var store = new InterceptingStore(_store);
+        using var addresses = new PodAddressAllocator(store, "c1", "n1", Cidr.Parse("10.1.3.0/24"), _time, NullLogger<PodAddressAllocator>.Instance);
+        await addresses.AllocateAsync("x/a");
+        await addresses.AllocateAsync("x/b");
+        Assert.True(await addresses.ReleaseAsync(IPAddress.Parse("10.1.3.2")));
+
+        Assert.Equal(IPAddress.Parse("10.1.3.2"), (await addresses.AllocateAsync("x/c")).Address);
+        Assert.Equal(IPAddress.Parse("10.1.3.3"), (await addresses.AllocateAsync("x/b")).Address);
+        Assert.Equal(1, store.Lists);
+    }
+
+    [Fact]
+    public async Task An_address_taken_by_another_process_of_the_node_is_skipped_and_the_view_read_again()
+    {
+        var block = Cidr.Parse("10.1.3.0/24");
+        var store = new InterceptingStore(_store);
+        using var agent = new PodAddressAllocator(store, "c1", "n1", block, _time, NullLogger<PodAddressAllocator>.Instance);
+        using var overlapping = Addresses("n1", block); // e.g. the previous agent process, still running
+        await agent.AllocateAsync("x/a");
+
+        await overlapping.AllocateAsync("x/b"); // 10.1.3.3, behind the agent's back
+
+        Assert.Equal(IPAddress.Parse("10.1.3.4"), (await agent.AllocateAsync("x/c")).Address);
+        Assert.Equal(IPAddress.Parse("10.1.3.3"), (await agent.AllocateAsync("x/b")).Address);
+        Assert.Equal(["x/a", "x/b", "x/c"], (await agent.ListAsync()).Select(r => r.Owner).Order());
+    }
+
+    [Fact]
     public async Task Allocations_survive_an_agent_restart()
     {
         var block = Cidr.Parse("10.1.3.0/24");

@@ -75,13 +75,13 @@ public sealed class BenchStatisticsTests
     }
 
     [Fact]
-    public void Throughput_takes_more_and_shorter_samples()
+    public void Datapath_scenarios_take_more_and_shorter_samples()
     {
-        var full = ThroughputScenario.Adapt(BenchSettings.Full);
+        var full = BenchSettings.Full.Sampled();
         Assert.Equal((15, TimeSpan.FromSeconds(2)), (full.Repetitions, full.Duration));
-        var quick = ThroughputScenario.Adapt(BenchSettings.Short);
+        var quick = BenchSettings.Short.Sampled();
         Assert.Equal((7, TimeSpan.FromSeconds(2)), (quick.Repetitions, quick.Duration));
-        var overridden = ThroughputScenario.Adapt(BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) });
+        var overridden = (BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).Sampled();
         Assert.Equal((6, TimeSpan.FromSeconds(5)), (overridden.Repetitions, overridden.Duration));
     }
 

@@ -27,6 +27,32 @@ internal sealed class LeasedRecords(IStore store)
         }
     }
 
+    /// <summary>
+    /// Remembers and writes records of several holders in one store transaction (one round trip: a pod's endpoint and
+    /// ipcache records appear together); false when the lease is gone (nothing was written; republish writes them).
+    /// </summary>
+    public static async Task<bool> PutTogetherAsync(
+        IStore store, IReadOnlyList<(LeasedRecords Holder, string Key, string Value)> records, long lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lease);
+        foreach (var (holder, key, value) in records)
+        {
+            holder._desired[key] = value;
+        }
+
+        try
+        {
+            await store.TransactAsync([], [.. records.Select(r => StoreOp.Put(r.Key, r.Value, lease))], [], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (LeaseNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Forgets and deletes a record; true when it existed in the store.</summary>
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {

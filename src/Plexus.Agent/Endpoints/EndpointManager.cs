@@ -298,7 +298,9 @@ public sealed partial class EndpointManager(
         Directory.CreateDirectory(StateDirectory);
         await File.WriteAllTextAsync(StateFile(connected.Id), JsonSerializer.Serialize(connected, AgentJsonContext.Default.LocalEndpoint), cancellationToken).ConfigureAwait(false);
         _endpoints = _endpoints.SetItem(connected.Key, connected);
-        await _records.PutAsync(new EndpointRecord
+        // One transaction: the other nodes learn the pod's endpoint and its ipcache entry at the same revision, and the
+        // create call pays one store round trip for both.
+        await _records.PutWithIpCacheAsync(new EndpointRecord
         {
             Id = connected.Id,
             Cluster = config.Cluster,
@@ -311,8 +313,7 @@ public sealed partial class EndpointManager(
             Ports = [.. connected.Ports.Select(p => new EndpointPortRecord { Port = p.Port, Protocol = p.Protocol.ToUpperInvariant(), Name = p.Name })],
             State = EndpointState.Ready,
             UpdatedAt = timeProvider.GetUtcNow(),
-        }, lease, cancellationToken).ConfigureAwait(false);
-        await _ipcache.PutAsync(new IpCacheRecord
+        }, _ipcache, new IpCacheRecord
         {
             Ip = connected.Ip,
             Cluster = config.Cluster,

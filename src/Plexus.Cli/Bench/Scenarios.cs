@@ -204,24 +204,9 @@ public sealed class ThroughputScenario : BenchScenario
     /// <inheritdoc/>
     public override string Name => "throughput";
 
-    /// <summary>
-    /// Three times the repetitions (twice plus one with <c>--quick</c>), of a quarter of the duration (at least 2 s),
-    /// rounded down to whole seconds: about the time the other datapath scenarios take, in more and shorter samples
-    /// (15 × 2 s in the full suite, 7 × 2 s with <c>--quick</c>).
-    /// </summary>
-    public static BenchSettings Adapt(BenchSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return settings with
-        {
-            Repetitions = settings.Quick ? (2 * settings.Repetitions) + 1 : 3 * settings.Repetitions,
-            Duration = TimeSpan.FromSeconds(Math.Max(2, Math.Floor(settings.Duration.TotalSeconds / 4))),
-        };
-    }
-
     /// <inheritdoc/>
     public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
-        base.RunAsync(plexus, baseline, Adapt(settings), progress, cancellationToken);
+        base.RunAsync(plexus, baseline, settings.Sampled(), progress, cancellationToken);
 
     /// <inheritdoc/>
     protected override IReadOnlyList<BenchStep> Steps(BenchSettings settings) =>
@@ -285,6 +270,10 @@ public sealed partial class LatencyScenario : BenchScenario
     /// <inheritdoc/>
     public override string Name => "latency";
 
+    /// <summary>Sampled like throughput (<see cref="BenchSettings.Sampled"/>): one-message ping-pong follows the host's speed most of all.</summary>
+    public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
+        base.RunAsync(plexus, baseline, settings.Sampled(), progress, cancellationToken);
+
     /// <inheritdoc/>
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp rtt p50", "us"), new("tcp rtt p99", "us"), new("tcp transactions", "1/s")];
 
@@ -336,6 +325,10 @@ public sealed class ConnRateScenario : BenchScenario
 
     /// <inheritdoc/>
     public override string Name => "connrate";
+
+    /// <summary>Sampled like throughput (<see cref="BenchSettings.Sampled"/>).</summary>
+    public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
+        base.RunAsync(plexus, baseline, settings.Sampled(), progress, cancellationToken);
 
     /// <inheritdoc/>
     public override IReadOnlyList<BenchMetric> Metrics { get; } = [new("tcp connections", "1/s")];

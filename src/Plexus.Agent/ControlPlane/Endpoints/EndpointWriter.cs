@@ -37,6 +37,25 @@ public sealed class EndpointWriter
         return _records.PutAsync(StoreKeys.Endpoint(_cluster, _node, record.Id), record.ToJson(), lease, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes an endpoint record of this node together with the ipcache entry of its address (<paramref name="ipcache"/>)
+    /// in one store transaction; false when <paramref name="lease"/> is gone (both are republished later).
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    internal Task<bool> PutWithIpCacheAsync(EndpointRecord record, IpCache.IpCacheWriter ipcache, IpCacheRecord entry, long lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(ipcache);
+        if (record.Cluster != _cluster || record.Node != _node)
+        {
+            throw new ArgumentException($"the record belongs to {record.Cluster}/{record.Node}, this writer to {_cluster}/{_node}", nameof(record));
+        }
+
+        var (key, value) = ipcache.Prepare(entry);
+        return LeasedRecords.PutTogetherAsync(
+            _store, [(_records, StoreKeys.Endpoint(_cluster, _node, record.Id), record.ToJson()), (ipcache.Records, key, value)], lease, cancellationToken);
+    }
+
     /// <summary>Deletes an endpoint record; true when it existed.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default) =>

@@ -26,6 +26,16 @@ public sealed class IpCacheWriter
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public Task<bool> PutAsync(IpCacheRecord record, long lease, CancellationToken cancellationToken = default)
     {
+        var (key, value) = Prepare(record);
+        return _records.PutAsync(key, value, lease, cancellationToken);
+    }
+
+    /// <summary>The remembered records (for writes made together with another writer's).</summary>
+    internal LeasedRecords Records => _records;
+
+    /// <summary>The key and stored value of <paramref name="record"/> (address normalized); throws on a record this writer does not take.</summary>
+    internal (string Key, string Value) Prepare(IpCacheRecord record)
+    {
         ArgumentNullException.ThrowIfNull(record);
         if (record.Cluster != _cluster)
         {
@@ -37,8 +47,7 @@ public sealed class IpCacheWriter
             throw new ArgumentException($"\"{record.Ip}\" is not an IP address", nameof(record));
         }
 
-        var normalized = record with { Ip = StoreKeys.AddressText(address) };
-        return _records.PutAsync(StoreKeys.IpCache(_cluster, address), normalized.ToJson(), lease, cancellationToken);
+        return (StoreKeys.IpCache(_cluster, address), (record with { Ip = StoreKeys.AddressText(address) }).ToJson());
     }
 
     /// <summary>Deletes the entry of <paramref name="address"/>; true when it existed.</summary>

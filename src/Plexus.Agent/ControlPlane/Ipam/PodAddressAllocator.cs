@@ -20,6 +20,12 @@ public sealed partial class PodAddressAllocator : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _viewLock = new();
+
+    // This node's allocations in the block (address number → owner), read once and kept up to date by this allocator,
+    // the only writer of the node's address keys: an allocation costs one CAS create instead of a list and a create.
+    // A failed create (another process of this node, e.g. an overlapping restart) drops it and the next read starts over.
+    private Dictionary<UInt128, string>? _view;
     private readonly UInt128 _first;
     private readonly UInt128 _last;
 
@@ -61,16 +67,16 @@ public sealed partial class PodAddressAllocator : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var records = await ListAsync(cancellationToken).ConfigureAwait(false);
-            if (records.FirstOrDefault(r => r.Owner == owner) is { } held && IPAddress.TryParse(held.Address, out var heldAddress))
+            var used = await ViewAsync(cancellationToken).ConfigureAwait(false);
+            if (used.FirstOrDefault(u => u.Value == owner) is { Value: not null } held)
             {
+                var heldAddress = AddressMath.ToAddress(held.Key, Block.IsIPv6);
                 return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
             }
 
-            var used = new HashSet<UInt128>(records.Select(r => IPAddress.TryParse(r.Address, out var a) ? AddressMath.ToNumber(a) : UInt128.Zero));
             for (var candidate = _first; candidate <= _last; candidate++)
             {
-                if (used.Contains(candidate))
+                if (used.ContainsKey(candidate))
                 {
                     continue;
                 }
@@ -87,11 +93,21 @@ public sealed partial class PodAddressAllocator : IDisposable
                     .ConfigureAwait(false);
                 if (created.Succeeded)
                 {
+                    lock (_viewLock)
+                    {
+                        _view?.TryAdd(candidate, owner);
+                    }
+
                     LogAllocated(_logger, address, owner);
                     return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"allocated {address} to {owner}");
                 }
 
-                // Taken by another process of this node since the list (an overlapping agent restart): next one.
+                // Taken by another process of this node since the list (an overlapping agent restart): next one, and
+                // the view is read again for the next allocation.
+                lock (_viewLock)
+                {
+                    _view = null;
+                }
             }
 
             LogExhausted(_logger, Block, owner);
@@ -110,6 +126,11 @@ public sealed partial class PodAddressAllocator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         var released = await _store.DeleteAsync(StoreKeys.IpamAddress(_cluster, _node, address), cancellationToken).ConfigureAwait(false);
+        lock (_viewLock)
+        {
+            _view?.Remove(AddressMath.ToNumber(address));
+        }
+
         if (released)
         {
             LogReleased(_logger, address);
@@ -150,6 +171,34 @@ public sealed partial class PodAddressAllocator : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
+
+    // A copy of the view (a block holds a few hundred addresses), read from the store when there is none (first use,
+    // or dropped after a lost create).
+    private async Task<Dictionary<UInt128, string>> ViewAsync(CancellationToken cancellationToken)
+    {
+        lock (_viewLock)
+        {
+            if (_view is { } view)
+            {
+                return new Dictionary<UInt128, string>(view);
+            }
+        }
+
+        var read = new Dictionary<UInt128, string>();
+        foreach (var record in await ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (IPAddress.TryParse(record.Address, out var address))
+            {
+                read.TryAdd(AddressMath.ToNumber(address), record.Owner);
+            }
+        }
+
+        lock (_viewLock)
+        {
+            _view ??= read;
+            return new Dictionary<UInt128, string>(_view);
+        }
+    }
 
     [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "IPAM: allocated {Address} to {Owner}")]
     private static partial void LogAllocated(ILogger logger, IPAddress address, string owner);
