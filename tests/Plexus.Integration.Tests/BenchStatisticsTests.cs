@@ -80,9 +80,22 @@ public sealed class BenchStatisticsTests
         var full = BenchSettings.Full.Sampled();
         Assert.Equal((15, TimeSpan.FromSeconds(2)), (full.Repetitions, full.Duration));
         var quick = BenchSettings.Short.Sampled();
-        Assert.Equal((7, TimeSpan.FromSeconds(2)), (quick.Repetitions, quick.Duration));
+        Assert.Equal((5, TimeSpan.FromSeconds(2)), (quick.Repetitions, quick.Duration));
         var overridden = (BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).Sampled();
         Assert.Equal((6, TimeSpan.FromSeconds(5)), (overridden.Repetitions, overridden.Duration));
+    }
+
+    [Fact]
+    public void Throughput_is_the_median_of_the_half_second_intervals_after_the_first()
+    {
+        // The first half second (slow start) is left out; what remains is 2, 9, 10, 11, 12 Gbit/s.
+        var json = new JsonObject
+        {
+            ["intervals"] = new JsonArray([.. new[] { (0.0, 1e9), (0.5, 2e9), (1.0, 9e9), (1.5, 10e9), (2.0, 11e9), (2.5, 12e9) }
+                .Select(i => (JsonNode)new JsonObject { ["sum"] = new JsonObject { ["start"] = i.Item1, ["bits_per_second"] = i.Item2, ["omitted"] = false } })]),
+        };
+        Assert.Equal(10.0, ThroughputScenario.Parse(json.ToJsonString()), 9);
+        Assert.Throws<BenchException>(() => ThroughputScenario.Parse("""{"error": "unable to connect to server"}"""));
     }
 
     [Fact]

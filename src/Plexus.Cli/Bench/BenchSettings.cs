@@ -10,15 +10,15 @@ public sealed record BenchSettings(int Repetitions, TimeSpan Duration, bool Quic
     public static BenchSettings Short { get; } = new(3, TimeSpan.FromSeconds(3), Quick: true);
 
     /// <summary>
-    /// The sampling of the datapath scenarios (throughput, latency, connrate): three times the repetitions (twice plus
-    /// one with <c>--quick</c>) of a quarter of the duration, at least 2 s, in whole seconds: about the time five 8 s
-    /// repetitions take, in more and shorter samples (15 × 2 s in the full suite, 7 × 2 s with <c>--quick</c>). On a
+    /// The sampling of the datapath scenarios (throughput, latency, connrate): three times the repetitions (the
+    /// repetitions plus two with <c>--quick</c>) of a quarter of the duration, at least 2 s, in whole seconds: about the
+    /// time five 8 s repetitions take, in more and shorter samples (15 × 2 s in the full suite, 5 × 2 s with <c>--quick</c>). On a
     /// shared VM the host's speed drifts over seconds to minutes and one run settles at a rate of its own; more runs,
     /// each paired with the other side's run seconds later, narrow the median, where longer runs do not.
     /// </summary>
     public BenchSettings Sampled() => this with
     {
-        Repetitions = Quick ? (2 * Repetitions) + 1 : 3 * Repetitions,
+        Repetitions = Quick ? Repetitions + 2 : 3 * Repetitions,
         Duration = TimeSpan.FromSeconds(Math.Max(2, Math.Floor(Duration.TotalSeconds / 4))),
     };
 

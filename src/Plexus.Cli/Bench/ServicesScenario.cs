@@ -27,9 +27,10 @@ public sealed class ServicesScenario : BenchScenario
     private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(100);
     private static readonly (int First, int Last) DefaultPorts = (32768, 60999);
 
-    // At most three repetitions per count and side: installing 10,000 services takes minutes already, and three counts
-    // of five would push the full suite past its 15 minutes.
-    private const int MaxRepetitions = 3;
+    // Per count at most seven repetitions of 3 s per side (--quick: the sampled 5 x 2 s): the time three of 8 s took,
+    // in more samples. Three 8 s samples per count let the 1-service ratio move by 13 % between two full runs.
+    private const int MaxRepetitions = 7;
+    private static readonly TimeSpan SampleDuration = TimeSpan.FromSeconds(3);
 
     // Each count gets its own slice of the client's ephemeral ports (net.ipv4.ip_local_port_range of the client pod):
     // the client reuses its ports within seconds, and a connection to the new VIP from a port last used towards the old
@@ -69,7 +70,13 @@ public sealed class ServicesScenario : BenchScenario
     public override async Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
         BenchBed[] beds = [plexus, baseline];
-        settings = settings with { Repetitions = Math.Min(settings.Repetitions, MaxRepetitions) };
+        ArgumentNullException.ThrowIfNull(settings);
+        var sampled = settings.Sampled();
+        settings = sampled with
+        {
+            Repetitions = Math.Min(sampled.Repetitions, MaxRepetitions),
+            Duration = settings.Quick ? sampled.Duration : TimeSpan.FromSeconds(Math.Max(SampleDuration.TotalSeconds, sampled.Duration.TotalSeconds)),
+        };
         var counts = CountsFor(settings);
         var metrics = MetricsFor(counts);
         var servers = await StartServersAsync(beds, cancellationToken).ConfigureAwait(false);
