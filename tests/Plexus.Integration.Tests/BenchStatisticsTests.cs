@@ -16,7 +16,7 @@ public sealed class BenchStatisticsTests
     private static readonly BenchBed Baseline = Bed("baseline");
 
     [Fact]
-    public void Paired_ratio_is_the_median_of_the_repetitions_ratios_and_cancels_drift()
+    public void Paired_ratio_comes_from_the_repetitions_ratios_and_cancels_drift()
     {
         // The host slows down during the scenario; each repetition measures both sides at the same speed, and Plexus is
         // always 5 % slower. The medians of the sides come from different moments, the pairs do not.
@@ -32,6 +32,23 @@ public sealed class BenchStatisticsTests
         Assert.Equal(0.95, samples.PairedRatio(Plexus, Baseline, 0)!.Value, 9);
         Assert.Equal(12 * 0.95, samples.Median(Plexus, 0), 9);
         Assert.Equal(12, samples.Median(Baseline, 0), 9);
+    }
+
+    [Fact]
+    public void Paired_ratio_is_the_geometric_mean_without_the_lowest_and_highest_fifth()
+    {
+        // Ten pairs whose ratios are 1/4, 1/2, 1/2, 1, 1, 2, 2, 2, 4 and 100: two left out at each end, and the mean of
+        // log2 over 1/2, 1, 1, 2, 2, 2 is 1/3.
+        double[] ratios = [2, 0.5, 100, 1, 0.25, 2, 1, 4, 0.5, 2];
+        double[] baseline = [.. ratios.Select((_, i) => 10.0 + i)];
+        Assert.Equal(Math.Pow(2, 1.0 / 3), BenchSamples.PairedRatio([.. ratios.Zip(baseline, (r, b) => r * b)], baseline)!.Value, 9);
+
+        // One pair that met a stalled host does not move five.
+        Assert.Equal(1.0, BenchSamples.PairedRatio([10, 10, 10, 10, 1], [10, 10, 10, 10, 10])!.Value, 9);
+
+        // Three pairs give their median, two their geometric mean.
+        Assert.Equal(2.0, BenchSamples.PairedRatio([1, 2, 30], [1, 1, 1])!.Value, 9);
+        Assert.Equal(2.0, BenchSamples.PairedRatio([1, 4], [1, 1])!.Value, 9);
     }
 
     [Fact]
@@ -75,6 +92,19 @@ public sealed class BenchStatisticsTests
     }
 
     [Fact]
+    public async Task A_step_measured_several_times_per_repetition_pairs_every_sample_and_alternates_the_first_side()
+    {
+        var scenario = new RecordingScenario();
+        var samples = await scenario.RepeatTwiceAsync(2);
+
+        string[] expected = ["plexus a", "baseline a", "baseline a", "plexus a", "plexus a", "baseline a", "baseline a", "plexus a"];
+        Assert.Equal(expected, scenario.Calls);
+        Assert.Equal([1.0, 4.0, 5.0, 8.0], samples.Of(Plexus, 0));
+        Assert.Equal([2.0, 3.0, 6.0, 7.0], samples.Of(Baseline, 0));
+        Assert.Equal(["two 1/4 plexus: a 1 1/s", "two 1/4 baseline: a 2 1/s", "two 2/4 baseline: a 3 1/s"], scenario.Progress.Take(3));
+    }
+
+    [Fact]
     public void Datapath_scenarios_take_more_and_shorter_samples()
     {
         var full = BenchSettings.Full.Sampled();
@@ -83,18 +113,23 @@ public sealed class BenchStatisticsTests
         Assert.Equal((5, TimeSpan.FromSeconds(2)), (quick.Repetitions, quick.Duration));
         var overridden = (BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).Sampled();
         Assert.Equal((6, TimeSpan.FromSeconds(5)), (overridden.Repetitions, overridden.Duration));
+
+        // Throughput: the same repetitions, one-second samples (three per repetition for one stream, two for four).
+        Assert.Equal((15, TimeSpan.FromSeconds(1)), (ThroughputScenario.Sampling(BenchSettings.Full).Repetitions, ThroughputScenario.Sampling(BenchSettings.Full).Duration));
+        Assert.Equal((5, TimeSpan.FromSeconds(1)), (ThroughputScenario.Sampling(BenchSettings.Short).Repetitions, ThroughputScenario.Sampling(BenchSettings.Short).Duration));
+        Assert.Equal(TimeSpan.FromSeconds(2), ThroughputScenario.Sampling(BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).Duration);
     }
 
     [Fact]
-    public void Throughput_is_the_median_of_the_half_second_intervals_after_the_first()
+    public void Throughput_is_the_median_of_the_intervals_after_the_first()
     {
-        // The first half second (slow start) is left out; what remains is 2, 9, 10, 11, 12 Gbit/s.
+        // The first quarter second (slow start) is left out; what remains is 9, 2 and 10 Gbit/s.
         var json = new JsonObject
         {
-            ["intervals"] = new JsonArray([.. new[] { (0.0, 1e9), (0.5, 2e9), (1.0, 9e9), (1.5, 10e9), (2.0, 11e9), (2.5, 12e9) }
+            ["intervals"] = new JsonArray([.. new[] { (0.0, 1e9), (0.25, 9e9), (0.5, 2e9), (0.75, 10e9) }
                 .Select(i => (JsonNode)new JsonObject { ["sum"] = new JsonObject { ["start"] = i.Item1, ["bits_per_second"] = i.Item2, ["omitted"] = false } })]),
         };
-        Assert.Equal(10.0, ThroughputScenario.Parse(json.ToJsonString()), 9);
+        Assert.Equal(9.0, ThroughputScenario.Parse(json.ToJsonString()), 9);
         Assert.Throws<BenchException>(() => ThroughputScenario.Parse("""{"error": "unable to connect to server"}"""));
     }
 
@@ -102,11 +137,14 @@ public sealed class BenchStatisticsTests
     public void Report_carries_the_timings_in_run_order()
     {
         KeyValuePair<string, double>[] timings = [new("setup", 14.04), new("throughput", 204.46), new("total", 239.6)];
-        var report = new BenchReport(DateTimeOffset.UnixEpoch, BenchSettings.Full, [new BenchResult("throughput", "tcp 1 stream", "Gbit/s", 9.5, 10, 0.95)], new Dictionary<string, string>(), timings);
+        var report = new BenchReport(DateTimeOffset.UnixEpoch, BenchSettings.Full, [new BenchResult("throughput", "tcp 1 stream", "Gbit/s", 9.5, 10, 0.95) { PlexusSamples = [9.5, 9.25], BaselineSamples = [10, 9.5] }], new Dictionary<string, string>(), timings);
         var json = report.ToJson();
         Assert.Equal(["setup", "throughput", "total"], json["timings"]!.AsObject().Select(kv => kv.Key));
         Assert.Equal(204.5, (double)json["timings"]!["throughput"]!);
         Assert.Equal(0.95, (double)json["results"]![0]!["ratio"]!);
+        Assert.Equal([9.5, 9.25], json["results"]![0]!["samples"]!["plexus"]!.AsArray().Select(v => (double)v!));
+        Assert.Equal([10.0, 9.5], json["results"]![0]!["samples"]!["baseline"]!.AsArray().Select(v => (double)v!));
+        Assert.Contains("| throughput | tcp 1 stream | Gbit/s | 9.5 | 10 | 0.950 | 2 |", report.ToMarkdown(), StringComparison.Ordinal);
         Assert.Contains("- time: setup 14.0 s, throughput 3 min 24 s, total 4 min 0 s", report.ToMarkdown(), StringComparison.Ordinal);
     }
 
@@ -129,6 +167,9 @@ public sealed class BenchStatisticsTests
 
         public Task<BenchSamples> RepeatTwoStepsAsync(int repetitions) =>
             RepeatAsync([Plexus, Baseline], [Step(Metrics[0]), Step(Metrics[1])], Name, BenchSettings.Full with { Repetitions = repetitions }, Progress.Add, CancellationToken.None);
+
+        public Task<BenchSamples> RepeatTwiceAsync(int repetitions) =>
+            RepeatAsync([Plexus, Baseline], [Step(Metrics[0]) with { Times = 2 }], Name, BenchSettings.Full with { Repetitions = repetitions }, Progress.Add, CancellationToken.None);
 
         private BenchStep Step(BenchMetric metric) => new([metric], (bed, _) =>
         {

@@ -35,7 +35,11 @@ public sealed record BenchReport(
     /// <summary>The 1, 5 and 15 minute load averages now: other work on the machine skews every figure.</summary>
     public static string LoadAverage() => string.Join(' ', ReadOr("/proc/loadavg", "unknown").Split(' ').Take(3));
 
-    /// <summary>The contract document <c>{"results": [{scenario, metric, unit, plexus, baseline, ratio}]}</c>, plus machine and settings.</summary>
+    /// <summary>
+    /// The contract document <c>{"results": [{scenario, metric, unit, plexus, baseline, ratio}]}</c>, each result with
+    /// the samples behind it (<c>samples: {plexus: [...], baseline: [...]}</c>, null when not kept), plus machine,
+    /// settings and timings.
+    /// </summary>
     public JsonObject ToJson() => new()
     {
         ["results"] = new JsonArray([.. Results.Select(r => (JsonNode)new JsonObject
@@ -46,6 +50,11 @@ public sealed record BenchReport(
             ["plexus"] = BenchResult.Round(r.Plexus),
             ["baseline"] = r.Baseline is { } baseline ? BenchResult.Round(baseline) : null,
             ["ratio"] = r.Ratio,
+            ["samples"] = r.PlexusSamples.Count == 0 ? null : new JsonObject
+            {
+                ["plexus"] = new JsonArray([.. r.PlexusSamples.Select(v => (JsonNode)BenchResult.Round(v))]),
+                ["baseline"] = r.BaselineSamples.Count == 0 ? null : new JsonArray([.. r.BaselineSamples.Select(v => (JsonNode)BenchResult.Round(v))]),
+            },
         })]),
         ["machine"] = new JsonObject([.. Machine.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
         ["settings"] = new JsonObject
@@ -87,19 +96,21 @@ public sealed record BenchReport(
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# plexus bench {Started:yyyy-MM-dd HH:mm:ss} UTC\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"Medians of {Settings.Repetitions} repetitions of {Settings.Duration.TotalSeconds:0} s per figure and side{(Settings.Quick ? " (--quick)" : "")}. ");
-        text.Append("Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies): the median of the repetitions' own ratios, each ");
-        text.Append("repetition measuring both sides seconds apart (the services flatness: the quotient of the two sides' figures); `-` where the baseline has no counterpart.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{(Settings.Quick ? "`--quick`: " : "")}{Settings.Repetitions} repetitions of {Settings.Duration.TotalSeconds:0} s, the datapath scenarios more and shorter samples; ");
+        text.Append("each figure is the median of its side's samples (how many: `n`). Ratio = Plexus ÷ baseline (higher is better for rates, lower for latencies): ");
+        text.Append("the geometric mean of the pairs' own ratios without their lowest and highest fifth, each pair measured seconds apart ");
+        text.Append("(the services flatness: the quotient of the two sides' figures); `-` where the baseline has no counterpart.\n\n");
         foreach (var (key, value) in Machine)
         {
             text.Append(CultureInfo.InvariantCulture, $"- {key}: {value}\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"- time: {string.Join(", ", Timings.Select(t => $"{t.Key} {Describe(t.Value)}"))}\n");
-        text.Append("\n| scenario | metric | unit | plexus | baseline | ratio |\n|---|---|---|---:|---:|---:|\n");
+        text.Append("\n| scenario | metric | unit | plexus | baseline | ratio | n |\n|---|---|---|---:|---:|---:|---:|\n");
         foreach (var r in Results)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Metric} | {r.Unit} | {BenchResult.Format(r.Plexus)} | {BenchResult.Format(r.Baseline)} | {BenchResult.FormatRatio(r.Ratio)} |\n");
+            var n = r.PlexusSamples.Count == 0 ? "-" : r.PlexusSamples.Count.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Metric} | {r.Unit} | {BenchResult.Format(r.Plexus)} | {BenchResult.Format(r.Baseline)} | {BenchResult.FormatRatio(r.Ratio)} | {n} |\n");
         }
 
         return text.ToString();

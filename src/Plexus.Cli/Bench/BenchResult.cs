@@ -5,11 +5,17 @@ namespace Plexus.Cli.Bench;
 /// <summary>
 /// One reported figure: the median of Plexus and of the baseline over the repetitions, and their ratio (Plexus ÷
 /// baseline). <see cref="Baseline"/> is null for figures the baseline has no counterpart of (the agent's own usage).
-/// <see cref="PairedRatio"/>, when given, is the median of the repetitions' own ratios (<see cref="BenchSamples.PairedRatio(BenchBed, BenchBed, int)"/>)
+/// <see cref="PairedRatio"/>, when given, comes from the repetitions' own ratios (<see cref="BenchSamples.PairedRatio(BenchBed, BenchBed, int)"/>)
 /// and is reported as the ratio instead of the quotient of the two medians.
 /// </summary>
 public sealed record BenchResult(string Scenario, string Metric, string Unit, double Plexus, double? Baseline, double? PairedRatio = null)
 {
+    /// <summary>The values the Plexus figure is the median of, in the order measured; empty when not kept.</summary>
+    public IReadOnlyList<double> PlexusSamples { get; init; } = [];
+
+    /// <summary>The baseline's values, paired with <see cref="PlexusSamples"/> by position; empty when not kept.</summary>
+    public IReadOnlyList<double> BaselineSamples { get; init; } = [];
+
     /// <summary>
     /// Plexus ÷ baseline, the paired ratio when there is one; above 1 is better for rates, worse for latencies. 0 when the
     /// baseline is 0, null without one.

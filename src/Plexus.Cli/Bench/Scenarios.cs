@@ -76,15 +76,19 @@ public abstract class BenchScenario
 
     /// <summary>
     /// The reported figure of metric <paramref name="index"/> of <paramref name="metric"/>: the median per side, and
-    /// (with a baseline) the median of the repetitions' ratios as the ratio.
+    /// (with a baseline) the paired ratio of the repetitions, and the samples themselves.
     /// </summary>
     protected BenchResult Result(BenchMetric metric, BenchSamples samples, BenchBed plexus, BenchBed? baseline, int index)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(samples);
         return baseline is null
-            ? new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), null)
-            : new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), samples.Median(baseline, index), samples.PairedRatio(plexus, baseline, index));
+            ? new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), null) { PlexusSamples = samples.Of(plexus, index) }
+            : new BenchResult(Name, metric.Name, metric.Unit, samples.Median(plexus, index), samples.Median(baseline, index), samples.PairedRatio(plexus, baseline, index))
+            {
+                PlexusSamples = samples.Of(plexus, index),
+                BaselineSamples = samples.Of(baseline, index),
+            };
     }
 
     /// <summary>Starts <see cref="StartServerAsync"/> on every bed that needs one; on failure the ones started are stopped.</summary>
@@ -129,9 +133,10 @@ public abstract class BenchScenario
 
     /// <summary>
     /// Runs <see cref="BenchSettings.Repetitions"/> repetitions of <paramref name="steps"/>: each step on every bed back
-    /// to back, the bed that goes first alternating from step to step and from repetition to repetition (so drift
-    /// spreads over both sides, and the two values of a pair are seconds apart). Prints each measurement as
-    /// <paramref name="label"/> with its metrics, and returns every value; the steps' metrics, concatenated, index it.
+    /// to back (<see cref="BenchStep.Times"/> times), the bed that goes first alternating from step to step and from
+    /// sample to sample (so drift spreads over both sides, and the two values of a pair are seconds apart). Prints each
+    /// measurement as <paramref name="label"/> with its metrics, and returns every value; the steps' metrics,
+    /// concatenated, index it.
     /// </summary>
     protected static async Task<BenchSamples> RepeatAsync(
         IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchStep> steps, string label, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
@@ -147,22 +152,28 @@ public abstract class BenchScenario
             for (var s = 0; s < steps.Count; s++)
             {
                 var step = steps[s];
-                var order = (rep + s) % 2 == 1 ? beds : [.. beds.Reverse()];
-                foreach (var bed in order)
+                var total = settings.Repetitions * step.Times;
+                for (var time = 0; time < step.Times; time++)
                 {
-                    var values = await step.MeasureAsync(bed, cancellationToken).ConfigureAwait(false);
-                    if (values.Length != step.Metrics.Count)
+                    // The step's sample number, from 1: with Times 1, the repetition.
+                    var sample = ((rep - 1) * step.Times) + time + 1;
+                    var order = (sample + s) % 2 == 1 ? beds : [.. beds.Reverse()];
+                    foreach (var bed in order)
                     {
-                        throw new InvalidOperationException($"{label}: a step of {step.Metrics.Count} metrics measured {values.Length} values");
-                    }
+                        var values = await step.MeasureAsync(bed, cancellationToken).ConfigureAwait(false);
+                        if (values.Length != step.Metrics.Count)
+                        {
+                            throw new InvalidOperationException($"{label}: a step of {step.Metrics.Count} metrics measured {values.Length} values");
+                        }
 
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        samples.Add(bed, first + i, values[i]);
-                    }
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            samples.Add(bed, first + i, values[i]);
+                        }
 
-                    var shown = step.Metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
-                    progress($"{label} {rep.ToString(CultureInfo.InvariantCulture)}/{settings.Repetitions.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
+                        var shown = step.Metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[i])} {m.Unit}");
+                        progress($"{label} {sample.ToString(CultureInfo.InvariantCulture)}/{total.ToString(CultureInfo.InvariantCulture)} {bed.Name}: {string.Join(", ", shown)}");
+                    }
                 }
 
                 first += step.Metrics.Count;
@@ -177,17 +188,21 @@ public abstract class BenchScenario
 }
 
 /// <summary>
-/// iperf3 TCP pod→pod across nodes, 1 and 4 streams; the first second (slow start) is omitted. With two or more cores
-/// client and server both run on CPU 0, so the whole path (sender, both nodes' datapaths, receiver) shares one core
-/// and the figure is what one core moves through it. Split over two cores (client on one, server on the other), the
-/// receiver's ACKs make the sender transmit from both CPUs at once; the per-CPU backlogs of the veths then reorder
-/// segments, TCP retransmits spuriously (700–1,700 retransmissions in 5 s) and the figure swung by ±25 % between
-/// repetitions and runs. On one core no segment is reordered. A repetition's figure is the median of its half-second
-/// intervals, not their mean: on a shared VM the hypervisor stalls the vCPU for a fraction of a second at times, which
-/// would otherwise decide whichever side it happens to. Each stream count is its own step (both sides back to back),
-/// and the samples are short and many: on this VM one iperf3 run settles at a rate of its own for its whole length
-/// (between runs of the same side the rate moves by ±15 %, within one run by ±3 %), so more runs, not longer ones,
-/// narrow the median.
+/// iperf3 TCP pod→pod across nodes, 1 and 4 streams. With two or more cores client and server both run on CPU 0, so
+/// the whole path (sender, both nodes' datapaths, receiver) shares one core and the figure is what one core moves
+/// through it. Split over two cores (client on one, server on the other), the receiver's ACKs make the sender transmit
+/// from both CPUs at once; the per-CPU backlogs of the veths then reorder segments, TCP retransmits spuriously
+/// (700–1,700 retransmissions in 5 s) and the figure swung by ±25 % between repetitions and runs. On one core no
+/// segment is reordered.
+/// <para>
+/// The samples are short and many. On this VM the rate of one stream wanders with the host, between ~8 and ~15 Gbit/s
+/// over a few seconds, whichever side runs; a sample is one second of iperf3 in quarter-second intervals, the first
+/// left out (slow start; on a veth path it is at speed already, the cut is a margin), and its figure the median of the
+/// other three, so a stall of the vCPU within one interval does not decide it. One stream is measured three times per
+/// repetition and four streams (which average four connections' draws) twice: 45 and 30 pairs in a full run. Measured
+/// by hand, pairs of one-second samples scattered less (sd of log(Plexus ÷ baseline) 0.14–0.15) than pairs of 2- or
+/// 3-second ones (0.26), as the two halves of a pair sit closer in time.
+/// </para>
 /// </summary>
 public sealed class ThroughputScenario : BenchScenario
 {
@@ -195,9 +210,9 @@ public sealed class ThroughputScenario : BenchScenario
 
     private static readonly bool Pinned = Environment.ProcessorCount >= 2;
 
-    // Left out of every run's figure: iperf3's -O takes whole seconds only, a second per sample that a half-second
-    // interval does as well.
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(0.5);
+    // The shortest sample, in intervals of Interval; the first interval is left out of a sample's figure.
+    private static readonly TimeSpan Sample = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.25);
 
     /// <summary><c>taskset -c CPU</c> with two or more cores (the same placement for Plexus and the baseline), else nothing.</summary>
     public static string[] PinTo(int cpu) => Pinned ? ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture)] : [];
@@ -210,13 +225,24 @@ public sealed class ThroughputScenario : BenchScenario
 
     /// <inheritdoc/>
     public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
-        base.RunAsync(plexus, baseline, settings.Sampled(), progress, cancellationToken);
+        base.RunAsync(plexus, baseline, Sampling(settings), progress, cancellationToken);
+
+    /// <summary>
+    /// The repetitions and sample length: the repetitions of <see cref="BenchSettings.Sampled"/>, samples half as long
+    /// and at least a second (one second in a full or quick run).
+    /// </summary>
+    public static BenchSettings Sampling(BenchSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var sampled = settings.Sampled();
+        return sampled with { Duration = TimeSpan.FromSeconds(Math.Max(Sample.TotalSeconds, Math.Floor(sampled.Duration.TotalSeconds / 2))) };
+    }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<BenchStep> Steps(BenchSettings settings) =>
     [
-        new([Metrics[0]], async (bed, ct) => [await RunAsync(bed, 1, settings, ct).ConfigureAwait(false)]),
-        new([Metrics[1]], async (bed, ct) => [await RunAsync(bed, 4, settings, ct).ConfigureAwait(false)]),
+        new([Metrics[0]], async (bed, ct) => [await RunAsync(bed, 1, settings, ct).ConfigureAwait(false)], Times: 3),
+        new([Metrics[1]], async (bed, ct) => [await RunAsync(bed, 4, settings, ct).ConfigureAwait(false)], Times: 2),
     ];
 
     /// <inheritdoc/>
@@ -231,9 +257,8 @@ public sealed class ThroughputScenario : BenchScenario
         [await RunAsync(bed, 1, settings, cancellationToken).ConfigureAwait(false), await RunAsync(bed, 4, settings, cancellationToken).ConfigureAwait(false)];
 
     /// <summary>
-    /// Gbit/s from iperf3's JSON report: the median of the intervals after the first half second (slow start; on a veth
-    /// path the first half-second interval is already at speed, the cut is a margin) and not omitted, or the received
-    /// average of the whole run when the report has no such intervals.
+    /// Gbit/s from iperf3's JSON report: the median of the intervals after the first (slow start) and not omitted, or
+    /// the received average of the whole run when the report has no such intervals.
     /// </summary>
     public static double Parse(string json)
     {
@@ -245,7 +270,7 @@ public sealed class ThroughputScenario : BenchScenario
 
         var intervals = (report["intervals"] as JsonArray ?? [])
             .Select(i => i?["sum"])
-            .Where(sum => sum?["omitted"]?.GetValue<bool>() != true && (sum?["start"]?.GetValue<double>() ?? 0) >= WarmUp.TotalSeconds - 0.01)
+            .Where(sum => sum?["omitted"]?.GetValue<bool>() != true && (sum?["start"]?.GetValue<double>() ?? 0) > 0)
             .Select(sum => sum?["bits_per_second"]?.GetValue<double>())
             .OfType<double>()
             .ToList();
@@ -261,7 +286,7 @@ public sealed class ThroughputScenario : BenchScenario
     private static async Task<double> RunAsync(BenchBed bed, int streams, BenchSettings settings, CancellationToken cancellationToken)
     {
         var output = await BenchProcess.RunAsync(bed.ClientNetns,
-            ["iperf3", "-c", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration + TimeSpan.FromSeconds(1)), "-i", "0.5", "-P", $"{streams}", "-J", .. Affinity],
+            ["iperf3", "-c", bed.ServerIp.ToString(), "-p", $"{Port}", "-t", Seconds(settings.Duration), "-i", Interval.TotalSeconds.ToString(CultureInfo.InvariantCulture), "-P", $"{streams}", "-J", .. Affinity],
             settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
         return Parse(output);
     }
