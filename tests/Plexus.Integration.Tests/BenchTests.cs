@@ -73,6 +73,10 @@ public sealed partial class BenchTests
                 Assert.NotNull(result["ratio"]);
             }
 
+            // p50 pairs the repetitions (3 in --quick); p99 pools every measured pod of a side (15 per repetition).
+            var samples = results.Where(r => (string)r["scenario"]! == "propagation").Select(r => r["samples"]!["plexus"]!.AsArray().Count).ToList();
+            Assert.Equal([3, 45], samples);
+
             // The breakdown of create→connect is progress output, one line per side.
             foreach (var side in (string[])["plexus", "baseline"])
             {
