@@ -115,9 +115,9 @@ public sealed class BenchStatisticsTests
         Assert.Equal((6, TimeSpan.FromSeconds(5)), (overridden.Repetitions, overridden.Duration));
 
         // Throughput: the same repetitions, one-second samples (three per repetition for one stream, two for four).
-        Assert.Equal((15, TimeSpan.FromSeconds(1)), (ThroughputScenario.Sampling(BenchSettings.Full).Repetitions, ThroughputScenario.Sampling(BenchSettings.Full).Duration));
-        Assert.Equal((5, TimeSpan.FromSeconds(1)), (ThroughputScenario.Sampling(BenchSettings.Short).Repetitions, ThroughputScenario.Sampling(BenchSettings.Short).Duration));
-        Assert.Equal(TimeSpan.FromSeconds(2), ThroughputScenario.Sampling(BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).Duration);
+        Assert.Equal((15, TimeSpan.FromSeconds(1)), (BenchSettings.Full.SampledShort().Repetitions, BenchSettings.Full.SampledShort().Duration));
+        Assert.Equal((5, TimeSpan.FromSeconds(1)), (BenchSettings.Short.SampledShort().Repetitions, BenchSettings.Short.SampledShort().Duration));
+        Assert.Equal(TimeSpan.FromSeconds(2), (BenchSettings.Full with { Repetitions = 2, Duration = TimeSpan.FromSeconds(20) }).SampledShort().Duration);
     }
 
     [Fact]

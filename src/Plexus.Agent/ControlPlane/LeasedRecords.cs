@@ -12,24 +12,13 @@ internal sealed class LeasedRecords(IStore store)
     private readonly ConcurrentDictionary<string, string> _desired = new(StringComparer.Ordinal);
 
     /// <summary>Remembers and writes a record; false when the lease is gone (the record is written by the next republish).</summary>
-    public async Task<bool> PutAsync(string key, string value, long lease, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lease);
-        _desired[key] = value;
-        try
-        {
-            await store.PutAsync(key, value, lease, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (LeaseNotFoundException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> PutAsync(string key, string value, long lease, CancellationToken cancellationToken) =>
+        PutTogetherAsync(store, [(this, key, value)], lease, cancellationToken);
 
     /// <summary>
     /// Remembers and writes records of several holders in one store transaction (one round trip: a pod's endpoint and
-    /// ipcache records appear together); false when the lease is gone (nothing was written; republish writes them).
+    /// ipcache records appear together), a single record with a plain put; false when the lease is gone (nothing was
+    /// written; republish writes them).
     /// </summary>
     public static async Task<bool> PutTogetherAsync(
         IStore store, IReadOnlyList<(LeasedRecords Holder, string Key, string Value)> records, long lease, CancellationToken cancellationToken)
@@ -44,7 +33,15 @@ internal sealed class LeasedRecords(IStore store)
 
         try
         {
-            await store.TransactAsync([], [.. records.Select(r => StoreOp.Put(r.Key, r.Value, lease))], [], cancellationToken).ConfigureAwait(false);
+            if (records.Count == 1)
+            {
+                await store.PutAsync(records[0].Key, records[0].Value, lease, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.TransactAsync([], [.. records.Select(r => StoreOp.Put(r.Key, r.Value, lease))], [], cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (LeaseNotFoundException)

@@ -22,6 +22,16 @@ public sealed record BenchSettings(int Repetitions, TimeSpan Duration, bool Quic
         Duration = TimeSpan.FromSeconds(Math.Max(2, Math.Floor(Duration.TotalSeconds / 4))),
     };
 
+    /// <summary>
+    /// The sampling of throughput and latency: the repetitions of <see cref="Sampled"/>, samples half as long and at
+    /// least a second (one second in a full or quick run): their pairs sit closer in time than 2 s ones.
+    /// </summary>
+    public BenchSettings SampledShort()
+    {
+        var sampled = Sampled();
+        return sampled with { Duration = TimeSpan.FromSeconds(Math.Max(1, Math.Floor(sampled.Duration.TotalSeconds / 2))) };
+    }
+
     /// <summary>The longest a single tool run may take before it is killed.</summary>
     public TimeSpan ToolTimeout => Duration + TimeSpan.FromSeconds(20);
 }

@@ -43,8 +43,8 @@ public sealed class PropagationScenario : BenchScenario
     private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(10);
     private const double SettleCpu = 10;
-    private readonly Dictionary<string, List<(double Call, double After)>> _breakdown = [];
-    private readonly Dictionary<string, List<double>> _pods = [];
+    // Per side: each repetition's breakdown (p50 of the create call and of call→connect) and every measured pod's time.
+    private readonly Dictionary<string, (List<(double Call, double After)> Parts, List<double> Pods)> _sides = [];
     private int _created;
 
     /// <inheritdoc/>
@@ -68,7 +68,7 @@ public sealed class PropagationScenario : BenchScenario
 
         var results = await base.RunAsync(plexus, baseline, settings, progress, cancellationToken).ConfigureAwait(false);
         results = [results[0], Pooled(Metrics[1], 99, plexus, baseline)];
-        foreach (var (side, parts) in _breakdown)
+        foreach (var (side, (parts, _)) in _sides)
         {
             progress($"propagation {side}: create call p50 {Ms(BenchResult.Median([.. parts.Select(p => p.Call)]))} ms, " +
                 $"then {Ms(BenchResult.Median([.. parts.Select(p => p.After)]))} ms to the first connection (medians over the repetitions)");
@@ -83,8 +83,8 @@ public sealed class PropagationScenario : BenchScenario
     // over the run's 250 pods per side p99 is the third slowest.
     private BenchResult Pooled(BenchMetric metric, double percent, BenchBed plexus, BenchBed baseline)
     {
-        var ours = _pods[plexus.Name];
-        var theirs = _pods[baseline.Name];
+        var ours = _sides[plexus.Name].Pods;
+        var theirs = _sides[baseline.Name].Pods;
         return new BenchResult(Name, metric.Name, metric.Unit, BenchResult.Percentile(ours, percent), BenchResult.Percentile(theirs, percent))
         {
             PlexusSamples = ours,
@@ -115,20 +115,13 @@ public sealed class PropagationScenario : BenchScenario
     public override async Task<double[]> MeasureAsync(BenchBed bed, BenchSettings settings, CancellationToken cancellationToken)
     {
         var (connected, plumbed, afterCall) = await RoundAsync(bed, PodsPerRepetition(settings), cancellationToken).ConfigureAwait(false);
-        var call = BenchResult.Percentile(plumbed, 50);
-        var after = BenchResult.Percentile(afterCall, 50);
-        if (!_breakdown.TryGetValue(bed.Name, out var parts))
+        if (!_sides.TryGetValue(bed.Name, out var side))
         {
-            _breakdown[bed.Name] = parts = [];
+            _sides[bed.Name] = side = ([], []);
         }
 
-        parts.Add((call, after));
-        if (!_pods.TryGetValue(bed.Name, out var pods))
-        {
-            _pods[bed.Name] = pods = [];
-        }
-
-        pods.AddRange(connected);
+        side.Parts.Add((BenchResult.Percentile(plumbed, 50), BenchResult.Percentile(afterCall, 50)));
+        side.Pods.AddRange(connected);
         return [BenchResult.Percentile(connected, 50), BenchResult.Percentile(connected, 99)];
     }
 

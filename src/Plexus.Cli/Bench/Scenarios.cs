@@ -199,9 +199,9 @@ public abstract class BenchScenario
 /// over a few seconds, whichever side runs; a sample is one second of iperf3 in quarter-second intervals, the first
 /// left out (slow start; on a veth path it is at speed already, the cut is a margin), and its figure the median of the
 /// other three, so a stall of the vCPU within one interval does not decide it. One stream is measured three times per
-/// repetition and four streams (which average four connections' draws) twice: 45 and 30 pairs in a full run. Measured
-/// by hand, pairs of one-second samples scattered less (sd of log(Plexus ÷ baseline) 0.14–0.15) than pairs of 2- or
-/// 3-second ones (0.26), as the two halves of a pair sit closer in time.
+/// repetition and four streams (which average four connections' draws) twice: 45 and 30 pairs in a full run. Pairs of
+/// one-second samples scattered less (sd of log(Plexus ÷ baseline) 0.14–0.15 by hand, 0.10–0.22 in full runs) than
+/// pairs of 2-second ones (0.26 by hand), as the two halves of a pair sit closer in time.
 /// </para>
 /// </summary>
 public sealed class ThroughputScenario : BenchScenario
@@ -210,8 +210,7 @@ public sealed class ThroughputScenario : BenchScenario
 
     private static readonly bool Pinned = Environment.ProcessorCount >= 2;
 
-    // The shortest sample, in intervals of Interval; the first interval is left out of a sample's figure.
-    private static readonly TimeSpan Sample = TimeSpan.FromSeconds(1);
+    // A sample's report interval; the first interval is left out of its figure.
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.25);
 
     /// <summary><c>taskset -c CPU</c> with two or more cores (the same placement for Plexus and the baseline), else nothing.</summary>
@@ -225,18 +224,7 @@ public sealed class ThroughputScenario : BenchScenario
 
     /// <inheritdoc/>
     public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
-        base.RunAsync(plexus, baseline, Sampling(settings), progress, cancellationToken);
-
-    /// <summary>
-    /// The repetitions and sample length: the repetitions of <see cref="BenchSettings.Sampled"/>, samples half as long
-    /// and at least a second (one second in a full or quick run).
-    /// </summary>
-    public static BenchSettings Sampling(BenchSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var sampled = settings.Sampled();
-        return sampled with { Duration = TimeSpan.FromSeconds(Math.Max(Sample.TotalSeconds, Math.Floor(sampled.Duration.TotalSeconds / 2))) };
-    }
+        base.RunAsync(plexus, baseline, settings.SampledShort(), progress, cancellationToken);
 
     /// <inheritdoc/>
     protected override IReadOnlyList<BenchStep> Steps(BenchSettings settings) =>
@@ -301,7 +289,7 @@ public sealed partial class LatencyScenario : BenchScenario
     public override string Name => "latency";
 
     /// <summary>
-    /// Sampled like throughput (<see cref="ThroughputScenario.Sampling"/>, one-second samples), twice per repetition in a
+    /// Sampled like throughput (<see cref="BenchSettings.SampledShort"/>, one-second samples), twice per repetition in a
     /// full run: one-message ping-pong follows the host's speed most of all. sockperf spends ~2 s of every run before
     /// it measures (a fixed pause after connecting) and leaves out the first 0.45 s of what it measures, so a 1 s
     /// sample costs ~3.2 s and measures 0.55 s (~10,000 round trips). Pairs of 1 s samples scatter about as much as
@@ -309,7 +297,7 @@ public sealed partial class LatencyScenario : BenchScenario
     /// in 1.5 times the time.
     /// </summary>
     public override Task<IReadOnlyList<BenchResult>> RunAsync(BenchBed plexus, BenchBed baseline, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken) =>
-        base.RunAsync(plexus, baseline, ThroughputScenario.Sampling(settings), progress, cancellationToken);
+        base.RunAsync(plexus, baseline, settings.SampledShort(), progress, cancellationToken);
 
     /// <inheritdoc/>
     protected override IReadOnlyList<BenchStep> Steps(BenchSettings settings)

@@ -28,13 +28,8 @@ public sealed class EndpointWriter
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public Task<bool> PutAsync(EndpointRecord record, long lease, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.Cluster != _cluster || record.Node != _node)
-        {
-            throw new ArgumentException($"the record belongs to {record.Cluster}/{record.Node}, this writer to {_cluster}/{_node}", nameof(record));
-        }
-
-        return _records.PutAsync(StoreKeys.Endpoint(_cluster, _node, record.Id), record.ToJson(), lease, cancellationToken);
+        var (key, value) = Prepare(record);
+        return _records.PutAsync(key, value, lease, cancellationToken);
     }
 
     /// <summary>
@@ -44,16 +39,22 @@ public sealed class EndpointWriter
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     internal Task<bool> PutWithIpCacheAsync(EndpointRecord record, IpCache.IpCacheWriter ipcache, IpCacheRecord entry, long lease, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(ipcache);
+        var (key, value) = Prepare(record);
+        var (entryKey, entryValue) = ipcache.Prepare(entry);
+        return LeasedRecords.PutTogetherAsync(_store, [(_records, key, value), (ipcache.Records, entryKey, entryValue)], lease, cancellationToken);
+    }
+
+    // The key and stored value of a record of this node; throws on a record of another cluster or node.
+    private (string Key, string Value) Prepare(EndpointRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         if (record.Cluster != _cluster || record.Node != _node)
         {
             throw new ArgumentException($"the record belongs to {record.Cluster}/{record.Node}, this writer to {_cluster}/{_node}", nameof(record));
         }
 
-        var (key, value) = ipcache.Prepare(entry);
-        return LeasedRecords.PutTogetherAsync(
-            _store, [(_records, StoreKeys.Endpoint(_cluster, _node, record.Id), record.ToJson()), (ipcache.Records, key, value)], lease, cancellationToken);
+        return (StoreKeys.Endpoint(_cluster, _node, record.Id), record.ToJson());
     }
 
     /// <summary>Deletes an endpoint record; true when it existed.</summary>
