@@ -86,8 +86,20 @@ static __always_inline int ct_insert(const struct flow_tuple *t, const struct pa
 }
 
 /*
+ * A SYN on the tuple of a connection that closed (FIN or RST seen) opens a new connection: the client reused the port
+ * within the closing lifetime. It must not inherit the old one's policy verdict nor its service translation (the port
+ * may have gone to another frontend of the same backend, whose replies would come back from the old frontend).
+ */
+static __always_inline int ct_reopens(const struct ct_entry *e, const struct packet *pkt)
+{
+	return (e->flags & CT_F_CLOSING) && pkt->proto == IPPROTO_TCP &&
+	       (pkt->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+}
+
+/*
  * Looks the packet up without creating anything: CT_ESTABLISHED (same direction as the opener) or CT_REPLY, with the
- * entry recorded and its service information copied to *found; CT_NEW when neither direction has a live entry.
+ * entry recorded and its service information copied to *found; CT_NEW when neither direction has a live entry or the
+ * packet reopens a closed one (ct_reopens).
  * One lookup for packets in the opener's direction, two for replies: the hot path of every program.
  */
 static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service_info *found)
@@ -104,6 +116,8 @@ static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service
 		if (!e || e->lifetime < now)
 			return CT_NEW;
 		state = CT_REPLY;
+	} else if (ct_reopens(e, pkt)) {
+		return CT_NEW;
 	}
 	ct_touch(e, pkt, now, state == CT_REPLY);
 	found->backend_id = e->backend_id;
@@ -112,7 +126,6 @@ static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service
 	return state;
 }
 
-/* Records a new connection opened by `pkt` (with `svc` when it was opened through a service); 0 when the map refused it. */
 /* Records a new connection opened by `pkt` (with `svc` when it was opened through a service); 0 when the map refused it. */
 static __always_inline int ct_create(const struct packet *pkt, __u32 src_identity, const struct ct_service_info *svc)
 {

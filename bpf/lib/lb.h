@@ -94,7 +94,8 @@ static __always_inline struct lb_backend *lb_lookup_backend(__u32 id)
 }
 
 /*
- * Chooses the backend for a packet to `svc`: the one its connection is pinned to, else (new connection) the client's
+ * Chooses the backend for a packet to `svc`: the one its connection is pinned to (unless a SYN reopens a closed one,
+ * ct_reopens), else (new connection) the client's
  * affinity backend, else the Maglev slot of its flow hash; records new connections in conntrack (scope CT_SERVICE).
  * A TCP connection whose pinned backend was removed is refused (its entry removed), so the client gets a RST rather
  * than silence. Returns 0, LB_REFUSE, or a drop reason.
@@ -111,7 +112,7 @@ static __always_inline int lb_select(const struct packet *pkt, const struct lb_s
 	sel->ct.flags = CT_F_SERVICE;
 
 	struct ct_entry *pinned = bpf_map_lookup_elem(&plx_conntrack, &t);
-	if (pinned && pinned->lifetime >= now) {
+	if (pinned && pinned->lifetime >= now && !ct_reopens(pinned, pkt)) {
 		__u32 backend_id = pinned->backend_id;
 		struct lb_backend *b = lb_lookup_backend(backend_id);
 		if (b) {

@@ -10,14 +10,24 @@ public static class ProbeClient
     /// <summary>What came back: the reply text, or why there was none.</summary>
     public readonly record struct Result(string? Reply, string? Error);
 
-    /// <summary>Connects, reads the server's line until it closes, within <paramref name="timeout"/>.</summary>
-    public static async Task<Result> ConnectTcpAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects (from <paramref name="sourcePort"/> when it is not 0), reads the server's line until it closes, within
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<Result> ConnectTcpAsync(IPEndPoint target, TimeSpan timeout, int sourcePort, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (sourcePort != 0)
+            {
+                // A port of this client's own connection in TIME_WAIT is free again for another peer (SO_REUSEADDR).
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, sourcePort));
+            }
+
             await socket.ConnectAsync(target, deadline.Token).ConfigureAwait(false);
             var buffer = new byte[1024];
             var total = 0;

@@ -14,8 +14,10 @@ public static class ProbeCommand
               Answer every TCP connection and UDP datagram with the server's name.
               The name defaults to $PLEXUS_POD (namespace/pod), else the host name.
               --echo-peer: answer "NAME PEER-IP", the address the client came from.
-          plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s] [--count N | --hold DURATION [--interval 100ms]]
+          plexus-probe connect IP:PORT [--protocol tcp|udp] [--timeout 1s] [--source-port PORT] [--count N | --hold DURATION [--interval 100ms]]
               Print what the server sent back and exit 0; exit 1 when nothing came back.
+              --source-port P: connect from port P (1-65535) instead of one the kernel picks (TCP; reuses the port
+                of a closed connection at once, as a busy client's kernel does).
               --count N: make N connections (datagrams) one after the other; print a JSON tally
                 {"attempts", "succeeded", "replies": {reply: count}, "errors": {error: count}}; exit 0 when all succeeded.
               --hold D: keep one TCP connection for D, sending a line every --interval and expecting the
@@ -112,7 +114,7 @@ public static class ProbeCommand
             throw new UsageException($"target \"{args[0]}\" is not IP:PORT (e.g. 10.1.0.5:80 or [fd00::5]:80)");
         }
 
-        var options = ParseOptions(args[1..], ["--protocol", "--timeout", "--count", "--hold", "--interval"]);
+        var options = ParseOptions(args[1..], ["--protocol", "--timeout", "--count", "--hold", "--interval", "--source-port"]);
         var protocol = options.GetValueOrDefault("--protocol", "tcp").ToLowerInvariant();
         if (protocol is not ("tcp" or "udp"))
         {
@@ -120,6 +122,20 @@ public static class ProbeCommand
         }
 
         var timeout = ParseDuration(options, "--timeout", TimeSpan.FromSeconds(1));
+        var sourcePort = 0;
+        if (options.TryGetValue("--source-port", out var sourcePortText))
+        {
+            if (!int.TryParse(sourcePortText, NumberStyles.None, CultureInfo.InvariantCulture, out sourcePort) || sourcePort is < 1 or > 65535)
+            {
+                throw new UsageException($"--source-port: \"{sourcePortText}\" is not a port (1-65535)");
+            }
+
+            if (protocol != "tcp" || options.ContainsKey("--hold"))
+            {
+                throw new UsageException("--source-port needs --protocol tcp and no --hold");
+            }
+        }
+
         if (options.ContainsKey("--count") && options.ContainsKey("--hold"))
         {
             throw new UsageException("--count and --hold exclude each other");
@@ -186,7 +202,7 @@ public static class ProbeCommand
         return 1;
 
         Task<ProbeClient.Result> AttemptAsync() => protocol == "tcp"
-            ? ProbeClient.ConnectTcpAsync(target, timeout, cancellationToken)
+            ? ProbeClient.ConnectTcpAsync(target, timeout, sourcePort, cancellationToken)
             : ProbeClient.ExchangeUdpAsync(target, timeout, cancellationToken);
     }
 

@@ -117,6 +117,35 @@ public sealed class PolicyEnforcementTests : IDisposable
         Assert.Equal(TcActShot, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40001, PodB, 80)).Verdict);
     }
 
+    [Fact]
+    public void A_syn_on_the_ports_of_a_closed_connection_is_a_new_connection_and_policy_decides_it()
+    {
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, 80, PodA, 40000, flags: 0x12)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80, flags: 0x11)).Verdict);
+
+        Sync(EpA, egress: Enforced, entries: []);
+        _dp.TakeEvents();
+
+        // The closed connection's last segments still pass; a SYN reusing its ports is judged by the policy in force.
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, 80, PodA, 40000, flags: 0x11)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80, flags: 0x10)).Verdict);
+        Assert.Empty(_dp.TakeEvents());
+        Assert.Equal(TcActShot, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+        Assert.Equal(DropReason.PolicyDenied, (DropReason)Assert.Single(_dp.TakeEvents()).Reason);
+    }
+
+    [Fact]
+    public void A_retransmitted_syn_of_an_open_connection_stays_in_it()
+    {
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+        Sync(EpA, egress: Enforced, entries: []);
+        _dp.TakeEvents();
+
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+        Assert.Empty(_dp.TakeEvents());
+    }
+
     [Theory]
     [InlineData(79, false)]
     [InlineData(80, true)]

@@ -247,6 +247,31 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_client_port_reused_for_another_frontend_of_the_same_backend_gets_replies_from_the_new_frontend()
+    {
+        var lb = new ServiceFrontend { Service = "x/web", Kind = ServiceFrontendKind.LoadBalancer, Address = IPAddress.Parse("203.0.113.50"), Port = 80, Protocol = Packet.Tcp, Backends = [Backend(PodB, 8080)] };
+        _dp.Services.Sync([NodePort(30081, Backend(PodB, 8080)), lb]);
+
+        // A connection through the node port, closed by the client: its entry lives on for the closing lifetime.
+        _dp.Run(_dp.FromNetwork, Packet.TcpPacket(World, 5558, NodeIp.ToString(), 30081));
+        _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, 8080, World, 5558, flags: 0x12));
+        _dp.Run(_dp.FromNetwork, Packet.TcpPacket(World, 5558, NodeIp.ToString(), 30081, flags: TcpAck | 0x01));
+        Assert.Equal(DatapathConstants.CtClosing, _dp.Conntrack(World, 5558, PodB, 8080, Packet.Tcp)!.Value.Flags & DatapathConstants.CtClosing);
+
+        // The client's kernel reuses the port for the LoadBalancer address: same tuple once translated to the backend.
+        var (verdict, output) = _dp.Run(_dp.FromNetwork, Packet.TcpPacket(World, 5558, "203.0.113.50", 80));
+        Assert.Equal(TcActRedirect, verdict);
+        Assert.Equal((IPAddress.Parse(PodB), (ushort)8080), (Packet.Destination(output), Packet.DestinationPort(output)));
+        var reopened = _dp.Conntrack(World, 5558, PodB, 8080, Packet.Tcp)!.Value;
+        Assert.Equal(0, reopened.Flags & DatapathConstants.CtClosing);
+
+        var (_, reply) = _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, 8080, World, 5558, flags: 0x12));
+        Assert.Equal((IPAddress.Parse("203.0.113.50"), (ushort)80), (Packet.Source(reply), Packet.SourcePort(reply)));
+        Assert.Equal((IPAddress.Parse(World), (ushort)5558), (Packet.Destination(reply), Packet.DestinationPort(reply)));
+        Assert.True(Packet.ChecksumsValid(reply));
+    }
+
+    [Fact]
     public void Cluster_ips_are_not_served_from_outside_but_load_balancer_addresses_are()
     {
         var lb = new ServiceFrontend { Service = "x/web", Kind = ServiceFrontendKind.LoadBalancer, Address = IPAddress.Parse("203.0.113.50"), Port = 80, Protocol = Packet.Tcp, Backends = [Backend(PodB, 8080)] };

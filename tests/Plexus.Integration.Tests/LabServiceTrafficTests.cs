@@ -209,6 +209,55 @@ public sealed class LabServiceTrafficTests
         }
     }
 
+    [Fact]
+    public async Task A_client_reusing_its_port_for_another_frontend_of_the_same_backend_is_answered_by_that_frontend()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        var status = await lab.UpAsync();
+        // One backend (web1 on n1): the node port and the LoadBalancer address translate the same client port to the
+        // same tuple towards it, as when a busy client's kernel reuses a port within the closing lifetime.
+        await DeletePodAsync(lab, "n2", "web", "web2");
+        await DeletePodAsync(lab, "n2", "web", "web3");
+        await ApplyAsync(lab, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-lb, namespace: web}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports:
+              - {name: http, port: 80, targetPort: http}
+            """, "web", "web-lb");
+        var service = await GetServiceAsync(lab, "web", "web-lb");
+        var nodePort = (int)service["spec"]!["ports"]![0]!["nodePort"]!;
+        var lbIp = (string)service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!;
+        var nodes = status["nodes"]!.AsArray().Select(n => (Name: (string)n!["name"]!, Address: (string)n["address"]!)).ToList();
+        foreach (var node in new[] { "n1", "n2" })
+        {
+            using var agent = new Plexus.Lab.Agents.AgentClient(lab.Paths.AgentSocket("c1", node));
+            await Wait.UntilAsync(
+                async () => (await agent.ServicesAsync()).Where(f => (string?)f!["service"] == "web/web-lb").ToList() is { Count: 3 } frontends
+                    && frontends.All(f => f!["backends"]!.AsArray().Count == 1),
+                TimeSpan.FromSeconds(10), $"web-lb down to one backend on {node}");
+        }
+
+        // Through n1 the backend is local (DNAT only); through n2 it is behind the tunnel (SNAT, which keeps its port
+        // for the reused tuple too).
+        var sourcePort = 40100;
+        foreach (var (name, address) in nodes)
+        {
+            RouteThroughNode(lab, lbIp, address);
+            for (var i = 0; i < 3; i++, sourcePort++)
+            {
+                foreach (var target in new[] { $"{address}:{nodePort}", $"{lbIp}:80" })
+                {
+                    var run = await lab.PlexusAsync("lab", "exec", "ext/ext1", "--", "plexus-probe", "connect", target, "--source-port", $"{sourcePort}", "--timeout", "2s");
+                    Assert.True(run.ExitCode == 0 && run.Stdout.Trim() == "web/web1", $"via {name}, port {sourcePort} → {target}: {run}");
+                }
+            }
+        }
+    }
+
     private sealed record Tally(int Succeeded, Dictionary<string, int> Replies, string Raw)
     {
         public override string ToString() => Raw;

@@ -61,6 +61,8 @@ public sealed class ProbeTests : IAsyncLifetime
     [InlineData(new[] { "connect", "127.0.0.1:80", "--count", "0" }, "not a number of connections")]
     [InlineData(new[] { "connect", "127.0.0.1:80", "--count", "2", "--hold", "1s" }, "exclude each other")]
     [InlineData(new[] { "connect", "127.0.0.1:80", "--hold", "1s", "--protocol", "udp" }, "--hold needs --protocol tcp")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--source-port", "70000" }, "--source-port: \"70000\" is not a port")]
+    [InlineData(new[] { "connect", "127.0.0.1:80", "--source-port", "4000", "--protocol", "udp" }, "--source-port needs --protocol tcp")]
     [InlineData(new[] { "serve", "--tcp", "0" }, "not a port")]
     [InlineData(new[] { "serve" }, "at least one of --tcp or --udp")]
     [InlineData(new[] { "dance" }, "unknown command")]
@@ -97,6 +99,35 @@ public sealed class ProbeTests : IAsyncLifetime
         var tally = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!;
         Assert.Equal(0, tally["succeeded"]!.GetValue<int>());
         Assert.Equal(3, tally["errors"]!["ConnectionRefused"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Source_port_connects_from_that_port_again_and_again()
+    {
+        // Three servers: one port of the client reused towards each, one after the other (their tuples differ).
+        var sourcePort = FreePorts.Take(1)[0];
+        var listeners = Enumerable.Range(0, 3).Select(_ => new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+                var probe = Cli.RunAsync("plexus-probe", ["connect", $"{listener.LocalEndpoint}", "--source-port", $"{sourcePort}", "--timeout", "5s"]);
+                using (var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10)))
+                {
+                    Assert.Equal(sourcePort, ((System.Net.IPEndPoint)client.Client.RemoteEndPoint!).Port);
+                    await client.GetStream().WriteAsync("x/port\n"u8.ToArray());
+                }
+
+                var result = await probe;
+                Assert.True(result.ExitCode == 0, result.ToString());
+                Assert.Equal("x/port", result.Stdout.Trim());
+            }
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     [Fact]
