@@ -49,10 +49,10 @@ static __always_inline int to_service(struct __sk_buff *skb, struct packet *pkt,
 
 	struct endpoint_info *dst = lookup_endpoint(&pkt->daddr);
 	struct ipcache_info *remote = dst ? 0 : lookup_ipcache(&pkt->daddr);
-	if (!dst && (!remote || !remote->tunnel_endpoint))
+	__u32 tunnel = dst ? 0 : tunnel_endpoint_of(&pkt->daddr, remote);
+	if (!dst && !tunnel)
 		return from_network_drop(skb, pkt, DROP_NO_TUNNEL_ENDPOINT, src_id, remote ? remote->identity : ID_UNKNOWN);
-	__u32 dst_id = dst ? dst->identity : remote->identity;
-	__u32 tunnel = dst ? 0 : remote->tunnel_endpoint;
+	__u32 dst_id = dst ? dst->identity : remote ? remote->identity : ID_WORLD;
 
 	struct ct_service_info found = {};
 	int ct = ct_lookup(pkt, &found);

@@ -75,11 +75,11 @@ int plx_from_endpoint(struct __sk_buff *skb)
 	}
 
 	__u8 obs;
-	__u32 tunnel = 0;
+	__u32 tunnel = dst ? 0 : tunnel_endpoint_of(&pkt.daddr, remote);
 	if (dst)
 		obs = TRACE_TO_ENDPOINT;
-	else if (remote && remote->tunnel_endpoint)
-		obs = TRACE_TO_OVERLAY, tunnel = remote->tunnel_endpoint;
+	else if (tunnel)
+		obs = TRACE_TO_OVERLAY;
 	else if (remote && !identity_is_world(remote->identity))
 		obs = TRACE_TO_STACK; /* node addresses; CIDR identities of the world are routed as the world */
 	else

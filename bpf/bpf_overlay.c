@@ -83,16 +83,18 @@ int plx_to_overlay(struct __sk_buff *skb)
 		return TC_ACT_SHOT; /* nothing but IPv4 is routed into the tunnel */
 
 	struct ipcache_info *remote = lookup_ipcache(&pkt.daddr);
-	if (!remote || !remote->tunnel_endpoint)
-		return drop(skb, &pkt, DROP_NO_TUNNEL_ENDPOINT, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, remote ? remote->identity : ID_WORLD);
+	__u32 dst_id = remote ? remote->identity : ID_WORLD;
+	__u32 tunnel = tunnel_endpoint_of(&pkt.daddr, remote);
+	if (!tunnel)
+		return drop(skb, &pkt, DROP_NO_TUNNEL_ENDPOINT, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, dst_id);
 
 	struct bpf_tunnel_key out = {
 		.tunnel_id = ID_HOST,
-		.remote_ipv4 = bpf_ntohl(remote->tunnel_endpoint),
+		.remote_ipv4 = bpf_ntohl(tunnel),
 		.tunnel_ttl = DEFAULT_TTL,
 	};
 	if (bpf_skb_set_tunnel_key(skb, &out, sizeof(out), BPF_F_ZERO_CSUM_TX) < 0)
-		return drop(skb, &pkt, DROP_WRITE_ERROR, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, remote->identity);
+		return drop(skb, &pkt, DROP_WRITE_ERROR, TRACE_TO_OVERLAY, DIR_EGRESS, ID_HOST, dst_id);
 	count(0, DIR_EGRESS, skb->len);
 	return TC_ACT_OK;
 }

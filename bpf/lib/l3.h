@@ -119,6 +119,19 @@ static __always_inline struct ipcache_info *lookup_ipcache(const union addr *ip)
 	return bpf_map_lookup_elem(&plx_ipcache, &key);
 }
 
+/*
+ * The node to tunnel a packet for `ip` to: the one its ipcache entry names, else, when the ipcache has nothing more
+ * specific than the world for it, the node whose pod block holds it (plx_tunnel); 0 for neither.
+ */
+static __always_inline __u32 tunnel_endpoint_of(const union addr *ip, const struct ipcache_info *info)
+{
+	if (info && (info->tunnel_endpoint || !identity_is_world(info->identity)))
+		return info->tunnel_endpoint;
+	struct ipcache_key key = { .prefixlen = 32 + 32, .family = FAMILY_IPV4, .ip = *ip };
+	struct ipcache_info *block = bpf_map_lookup_elem(&plx_tunnel, &key);
+	return block ? block->tunnel_endpoint : 0;
+}
+
 /* Sends a packet on towards the network: FIB lookup, MACs from the neighbour table, redirect to the egress device. */
 static __always_inline int fib_redirect(struct __sk_buff *skb, const struct packet *pkt, int *reason)
 {

@@ -244,6 +244,21 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } plx_ipcache SEC(".maps");
 
+/*
+ * The pod blocks of the other nodes (prefix -> that node's address in tunnel_endpoint, identity world), as Cilium's
+ * tunnel map: a pod the ipcache does not know yet (its node created it moments ago and the record is on its way) is
+ * reached through the tunnel of the node whose block holds it instead of being lost. Kept apart from the ipcache so
+ * a CIDR identity of the same prefix never replaces it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct ipcache_key);
+	__type(value, struct ipcache_info);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} plx_tunnel SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct flow_tuple);

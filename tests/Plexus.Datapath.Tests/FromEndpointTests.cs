@@ -92,6 +92,38 @@ public sealed class FromEndpointTests : IDisposable
     }
 
     [Fact]
+    public void Packet_to_a_pod_the_ipcache_does_not_know_yet_enters_the_tunnel_of_the_node_whose_block_holds_it()
+    {
+        const string NewPod = "10.1.3.9";
+        const string ThirdNode = "172.20.1.13";
+        // Without the block: an address of nobody known, the world's (masqueraded, towards the network).
+        _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, NewPod, 80));
+        Assert.Contains(_dp.TakeEvents(), e => e.Type == 4 && (TracePoint)e.ObservationPoint == TracePoint.ToNetwork);
+
+        _dp.AddPodBlock("10.1.3.0/24", ThirdNode);
+        var (verdict, output) = _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40001, NewPod, 80));
+
+        Assert.Equal(TcActRedirect, verdict);
+        Assert.Equal((IPAddress.Parse(PodA), (ushort)40001), (Packet.Source(output), Packet.SourcePort(output))); // not masqueraded
+        var trace = Assert.Single(_dp.TakeEvents());
+        Assert.Equal((TracePoint.ToOverlay, 1000u, (uint)Model.State.ReservedIdentity.World, NodeDatapath(ThirdNode)),
+            ((TracePoint)trace.ObservationPoint, trace.SourceIdentity, trace.DestinationIdentity, trace.TunnelEndpoint));
+
+        // A CIDR identity of the same prefix names the destination; the block still says where it lives.
+        const uint CidrIdentity = 16_777_217;
+        _dp.AddIpCache("10.1.3.0/24", identity: CidrIdentity);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40002, NewPod, 80)).Verdict);
+        trace = Assert.Single(_dp.TakeEvents());
+        Assert.Equal((TracePoint.ToOverlay, CidrIdentity, NodeDatapath(ThirdNode)), ((TracePoint)trace.ObservationPoint, trace.DestinationIdentity, trace.TunnelEndpoint));
+
+        // The pod's own record, once it arrives, takes over (identity and node).
+        _dp.AddIpCache($"{NewPod}/32", identity: 4000, tunnelEndpoint: RemoteNode);
+        _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40003, NewPod, 80));
+        trace = Assert.Single(_dp.TakeEvents());
+        Assert.Equal((4000u, NodeDatapath(RemoteNode)), (trace.DestinationIdentity, trace.TunnelEndpoint));
+    }
+
+    [Fact]
     public void Packet_to_the_node_goes_up_the_stack_untouched()
     {
         var packet = Packet.TcpPacket(PodA, 40000, NodeIp.ToString(), 22);
@@ -235,11 +267,15 @@ public sealed class FromEndpointTests : IDisposable
     }
 
     [Fact]
-    public void Node_traffic_routed_into_the_tunnel_gets_a_tunnel_key_only_for_known_pods()
+    public void Node_traffic_routed_into_the_tunnel_gets_a_tunnel_key_only_for_known_pods_and_blocks()
     {
         Assert.Equal(TcActOk, _dp.Run(_dp.ToOverlay, Packet.TcpPacket(NodeIp.ToString(), 5000, RemotePod, 80)).Verdict);
         Assert.Equal(TcActShot, _dp.Run(_dp.ToOverlay, Packet.TcpPacket(NodeIp.ToString(), 5000, "10.1.9.9", 80)).Verdict);
         Assert.Equal(DropReason.NoTunnelEndpoint, (DropReason)Assert.Single(_dp.TakeEvents()).Reason);
+
+        _dp.AddPodBlock("10.1.9.0/24", "172.20.1.19");
+        Assert.Equal(TcActOk, _dp.Run(_dp.ToOverlay, Packet.TcpPacket(NodeIp.ToString(), 5000, "10.1.9.9", 80)).Verdict);
+        Assert.Empty(_dp.TakeEvents());
     }
 
     private static uint NodeDatapath(string ip) => Node.NodeDatapath.NetworkOrder(IPAddress.Parse(ip));

@@ -15,7 +15,8 @@ namespace Plexus.Integration.Tests;
 /// Services through the eBPF datapath with real traffic (issue #5): every pod reaches a 3-backend service by its VIP
 /// and named target port, new connections spread evenly, hairpin works, backend churn ends pinned connections with a
 /// RST while the others keep going, an empty service refuses at once, and NodePort/LoadBalancer addresses answer
-/// an external host through either node.
+/// an external host through either node. Also: a pod is reachable from a node whose agent has not heard of it yet
+/// (its node's pod block routes it into the tunnel).
 /// </summary>
 [Collection(LabCollection.Name)]
 [Trait("Category", "Privileged")]
@@ -255,6 +256,56 @@ public sealed class LabServiceTrafficTests
                     Assert.True(run.ExitCode == 0 && run.Stdout.Trim() == "web/web1", $"via {name}, port {sourcePort} → {target}: {run}");
                 }
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_new_pod_answers_a_pod_on_another_node_whose_agent_has_not_heard_of_it_through_its_nodes_block()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        var status = await lab.UpAsync();
+        var instance = Plexus.Lab.Runtime.LabInstance.Load(lab.Name);
+        var n1Agent = (int)status["nodes"]!.AsArray().Single(n => (string)n!["name"]! == "n1")!["agentPid"]!;
+        var late = new Plexus.Model.LabPod("late", "web", "c1", "n2", new Dictionary<string, string> { ["app"] = "late" }, []);
+        var netns = instance.Netns(late);
+        NetNs.Create(netns);
+        using var handle = NetNs.Open(netns);
+        using var listener = NetNs.Run(handle, () =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Any, 8080));
+            socket.Listen(8);
+            return socket;
+        });
+        var served = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptAsync();
+            await peer.SendAsync("web/late\n"u8.ToArray());
+        });
+
+        // n1 knows n2's pod block once n2's record names it (n2 claims the block at start and announces it).
+        using (var tunnel = BpfMap.OpenPinned(Path.Combine(lab.Paths.PinDirectory("c1", "n1"), MapNames.Tunnel)))
+        {
+            await Wait.UntilAsync(() => Task.FromResult(tunnel.GetKeys<IpCacheKey>().Any()), TimeSpan.FromSeconds(10), "n2's pod block in n1's tunnel map");
+        }
+
+        // n1's agent stopped: it learns nothing of the new pod; only n1's datapath, with what it had, is left.
+        Assert.True(Plexus.Interop.Posix.Signals.Send(n1Agent, Plexus.Interop.Posix.Signals.SigStop));
+        try
+        {
+            var endpoint = await Plexus.Lab.Runtime.LabEndpoints.EnsureAsync(instance, late, TimeSpan.FromSeconds(20), CancellationToken.None);
+            using (var ipcache = BpfMap.OpenPinned(Path.Combine(lab.Paths.PinDirectory("c1", "n1"), MapNames.IpCache)))
+            {
+                Assert.Null(ipcache.Lookup<IpCacheKey, IpCacheInfo>(NodeDatapath.IpCacheKeyOf(new IPNetwork(IPAddress.Parse(endpoint.Ip!), 32))));
+            }
+
+            var run = await lab.PlexusAsync("lab", "exec", "web/client1", "--", "plexus-probe", "connect", $"{endpoint.Ip}:8080", "--timeout", "3s");
+            Assert.True(run.ExitCode == 0 && run.Stdout.Trim() == "web/late", run.ToString());
+            await served.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            Plexus.Interop.Posix.Signals.Send(n1Agent, Plexus.Interop.Posix.Signals.SigCont);
         }
     }
 

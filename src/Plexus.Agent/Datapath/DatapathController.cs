@@ -143,9 +143,29 @@ public sealed partial class DatapathController(
 
     private void ApplyNodes(MirrorDelta<NodeRecord> delta)
     {
+        // A block that moved or went away first, so that a block another node took over meanwhile is not removed after
+        // being written for its new owner.
+        foreach (var update in delta.Updated.Where(u => Block(u.Previous) is { } before && Block(u.Current) != before))
+        {
+            _datapath!.RemovePodBlock(Block(update.Previous)!.Value);
+        }
+
+        foreach (var (_, node) in delta.Removed.Where(n => !IsSelf(n.Value)))
+        {
+            foreach (var address in V4(node))
+            {
+                _datapath!.RemoveIpCache(new IPNetwork(address, 32));
+            }
+
+            if (Block(node) is { } block)
+            {
+                _datapath!.RemovePodBlock(block);
+            }
+        }
+
         foreach (var (_, node) in delta.Added.Concat(delta.Updated.Select(u => KeyValuePair.Create(u.Key, u.Current))))
         {
-            if (node.Name == config.Node)
+            if (IsSelf(node))
             {
                 continue;
             }
@@ -154,18 +174,32 @@ public sealed partial class DatapathController(
             {
                 _datapath!.UpsertIpCache(new IPNetwork(address, 32), new IpCacheInfo { Identity = (uint)ReservedIdentity.RemoteNode });
             }
-        }
 
-        foreach (var (_, node) in delta.Removed.Where(n => n.Value.Name != config.Node))
-        {
-            foreach (var address in V4(node))
+            if (Block(node) is { } block && V4(node).FirstOrDefault() is { } tunnel)
             {
-                _datapath!.RemoveIpCache(new IPNetwork(address, 32));
+                _datapath!.UpsertPodBlock(block, tunnel);
             }
         }
 
+        // A full sync (start, or the store came back) is all there is: blocks of nodes that left meanwhile go, also
+        // those a previous agent process left in the pinned map.
+        if (delta.IsFullSync)
+        {
+            var current = delta.Snapshot.Values.Where(n => !IsSelf(n)).Select(Block).OfType<IPNetwork>().Select(NodeDatapath.IpCacheKeyOf).ToHashSet();
+            foreach (var key in _datapath!.Tunnel.GetKeys<IpCacheKey>().Where(k => !current.Contains(k)).ToList())
+            {
+                _datapath.Tunnel.Delete(key);
+            }
+        }
+
+        bool IsSelf(NodeRecord node) => node.Name == config.Node && node.Cluster == config.Cluster;
+
         static IEnumerable<IPAddress> V4(NodeRecord node) =>
             node.Addresses.Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().Where(a => a.AddressFamily == AddressFamily.InterNetwork);
+
+        // The node's IPv4 pod block, when it announced one.
+        static IPNetwork? Block(NodeRecord node) =>
+            IPNetwork.TryParse(node.PodCidr, out var block) && block.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? block : null;
     }
 
     /// <summary>When the node's lease changes (an outage outlived it), writes this node's records again under the new one.</summary>

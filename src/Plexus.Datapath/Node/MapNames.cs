@@ -9,6 +9,9 @@ public static class MapNames
     /// <summary>IP/CIDR → identity and tunnel endpoint.</summary>
     public const string IpCache = "plx_ipcache";
 
+    /// <summary>Other nodes' pod blocks → their address (LPM): the tunnel for pods the ipcache does not know yet.</summary>
+    public const string Tunnel = "plx_tunnel";
+
     /// <summary>Connection tracking.</summary>
     public const string Conntrack = "plx_conntrack";
 
@@ -46,5 +49,5 @@ public static class MapNames
     public const string PolicyState = "plx_policy_state";
 
     /// <summary>Every map, in a stable order for status output.</summary>
-    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Conntrack, Nat, Metrics, Events, EventsLost, LbServices, LbBackends, LbRevNat, LbMaglev, LbAffinity, Policy, PolicyState];
+    public static IReadOnlyList<string> All { get; } = [Endpoints, IpCache, Tunnel, Conntrack, Nat, Metrics, Events, EventsLost, LbServices, LbBackends, LbRevNat, LbMaglev, LbAffinity, Policy, PolicyState];
 }

@@ -34,6 +34,7 @@ public sealed class NodeDatapath : IDisposable
         OverlayIndex = overlayIndex;
         Endpoints = lxc.GetMap(MapNames.Endpoints);
         IpCache = lxc.GetMap(MapNames.IpCache);
+        Tunnel = lxc.GetMap(MapNames.Tunnel);
         Conntrack = lxc.GetMap(MapNames.Conntrack);
         Nat = lxc.GetMap(MapNames.Nat);
         Metrics = lxc.GetMap(MapNames.Metrics);
@@ -63,6 +64,9 @@ public sealed class NodeDatapath : IDisposable
 
     /// <summary>IP cache (LPM).</summary>
     public BpfMap IpCache { get; }
+
+    /// <summary>Other nodes' pod blocks (LPM), see <see cref="UpsertPodBlock"/>.</summary>
+    public BpfMap Tunnel { get; }
 
     /// <summary>Conntrack.</summary>
     public BpfMap Conntrack { get; }
@@ -158,6 +162,16 @@ public sealed class NodeDatapath : IDisposable
 
     /// <summary>Removes an ipcache prefix; false when it was not there.</summary>
     public bool RemoveIpCache(IPNetwork prefix) => IpCache.Delete(IpCacheKeyOf(prefix));
+
+    /// <summary>
+    /// Routes another node's pod block into the tunnel to <paramref name="node"/>: a pod of that block the ipcache does
+    /// not know yet is reachable with the world's identity until its record arrives (as Cilium's tunnel map).
+    /// </summary>
+    public void UpsertPodBlock(IPNetwork block, IPAddress node) =>
+        Tunnel.Update(IpCacheKeyOf(block), new IpCacheInfo { Identity = (uint)ReservedIdentity.World, TunnelEndpoint = NetworkOrder(node) });
+
+    /// <summary>Removes another node's pod block; false when it was not there.</summary>
+    public bool RemovePodBlock(IPNetwork block) => Tunnel.Delete(IpCacheKeyOf(block));
 
     /// <summary>The endpoint map key of an address.</summary>
     public static EndpointKey EndpointKeyOf(IPAddress address) =>

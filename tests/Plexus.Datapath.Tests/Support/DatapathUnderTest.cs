@@ -98,6 +98,14 @@ public sealed class DatapathUnderTest : IDisposable
             TunnelEndpoint = tunnelEndpoint is null ? 0 : NodeDatapath.NetworkOrder(IPAddress.Parse(tunnelEndpoint)),
         });
 
+    /// <summary>Another node's pod block, as the agent writes it from that node's record (plx_tunnel).</summary>
+    public void AddPodBlock(string prefix, string node) =>
+        Map(MapNames.Tunnel).Update(NodeDatapath.IpCacheKeyOf(IPNetwork.Parse(prefix)), new IpCacheInfo
+        {
+            Identity = (uint)Model.State.ReservedIdentity.World,
+            TunnelEndpoint = NodeDatapath.NetworkOrder(IPAddress.Parse(node)),
+        });
+
     /// <summary>Runs <paramref name="program"/> on <paramref name="packet"/> arriving on lo; returns the verdict and the packet as it left.</summary>
     public (int Verdict, byte[] Output) Run(BpfProgram program, byte[] packet)
     {
