@@ -43,6 +43,7 @@ public sealed class PropagationScenario : BenchScenario
     private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(10);
     private const double SettleCpu = 10;
+    private const long NoGcBytes = 64L << 20;
     // Per side: each repetition's breakdown (p50 of the create call and of call→connect) and every measured pod's time.
     private readonly Dictionary<string, (List<(double Call, double After)> Parts, List<double> Pods)> _sides = [];
     private int _created;
@@ -136,14 +137,27 @@ public sealed class PropagationScenario : BenchScenario
         try
         {
             using var client = NetNs.Open(bed.ClientNetns);
-            for (var i = 0; i < pods; i++)
+            // The bench process collects no garbage while it times pods: a collection (2-7 ms, a few per run) landed on
+            // single pods of either side and made a good part of their tails. A round allocates a few MiB.
+            var noGc = GC.TryStartNoGCRegion(NoGcBytes);
+            try
             {
-                var pod = $"prop-{(++_created).ToString(CultureInfo.InvariantCulture)}";
-                created.Add(pod);
-                var (plumb, connect) = await MeasurePodAsync(bed, client, pod, cancellationToken).ConfigureAwait(false);
-                plumbed.Add(plumb.TotalMilliseconds);
-                connected.Add(connect.TotalMilliseconds);
-                afterCall.Add((connect - plumb).TotalMilliseconds);
+                for (var i = 0; i < pods; i++)
+                {
+                    var pod = $"prop-{(++_created).ToString(CultureInfo.InvariantCulture)}";
+                    created.Add(pod);
+                    var (plumb, connect) = await MeasurePodAsync(bed, client, pod, cancellationToken).ConfigureAwait(false);
+                    plumbed.Add(plumb.TotalMilliseconds);
+                    connected.Add(connect.TotalMilliseconds);
+                    afterCall.Add((connect - plumb).TotalMilliseconds);
+                }
+            }
+            finally
+            {
+                if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+                {
+                    GC.EndNoGCRegion();
+                }
             }
         }
         catch when (!cancellationToken.IsCancellationRequested)
