@@ -6,13 +6,24 @@ public sealed class AgentState(TimeProvider timeProvider)
     private StoreStatus _store = new(false, null, 0, null, 0);
 
     private string? _podCidr;
+    private TaskCompletionSource _recordChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The node's pod CIDR block once IPAM has claimed it (written into the node record).</summary>
     public string? PodCidr
     {
         get => Volatile.Read(ref _podCidr);
-        set => Volatile.Write(ref _podCidr, value);
+        set
+        {
+            Volatile.Write(ref _podCidr, value);
+            Interlocked.Exchange(ref _recordChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
     }
+
+    /// <summary>
+    /// Completes at the next change of what the node record carries (<see cref="PodCidr"/>): the registrar writes the
+    /// record then instead of at its next keep-alive, so other nodes route the new block at once.
+    /// </summary>
+    public Task RecordChanged => Volatile.Read(ref _recordChanged).Task;
 
     /// <summary>When the agent started.</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();

@@ -33,6 +33,7 @@ public sealed partial class NodeRegistrar(
         {
             try
             {
+                var changed = state.RecordChanged;
                 if (!registered || writtenPodCidr != state.PodCidr)
                 {
                     lease = await EnsureLeaseAsync(lease, stoppingToken).ConfigureAwait(false);
@@ -41,7 +42,14 @@ public sealed partial class NodeRegistrar(
                     registered = true;
                 }
 
-                await Task.Delay(keepAliveInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                using (var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    var delay = Task.Delay(keepAliveInterval, timeProvider, wake.Token);
+                    await Task.WhenAny(delay, changed).ConfigureAwait(false);
+                    await wake.CancelAsync().ConfigureAwait(false);
+                    stoppingToken.ThrowIfCancellationRequested();
+                }
+
                 if (await store.KeepAliveAsync(lease, stoppingToken).ConfigureAwait(false) is null)
                 {
                     LogLeaseLost(logger, lease);
