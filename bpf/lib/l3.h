@@ -113,9 +113,16 @@ static __always_inline struct endpoint_info *lookup_endpoint(const union addr *i
 	return bpf_map_lookup_elem(&plx_endpoints, &key);
 }
 
-static __always_inline struct ipcache_info *lookup_ipcache(const union addr *ip)
+/* The LPM key of one IPv4 address (a full-length prefix), for plx_ipcache and plx_tunnel alike. */
+static __always_inline struct ipcache_key ipcache_key_of(const union addr *ip)
 {
 	struct ipcache_key key = { .prefixlen = 32 + 32, .family = FAMILY_IPV4, .ip = *ip };
+	return key;
+}
+
+static __always_inline struct ipcache_info *lookup_ipcache(const union addr *ip)
+{
+	struct ipcache_key key = ipcache_key_of(ip);
 	return bpf_map_lookup_elem(&plx_ipcache, &key);
 }
 
@@ -127,7 +134,7 @@ static __always_inline __u32 tunnel_endpoint_of(const union addr *ip, const stru
 {
 	if (info && (info->tunnel_endpoint || !identity_is_world(info->identity)))
 		return info->tunnel_endpoint;
-	struct ipcache_key key = { .prefixlen = 32 + 32, .family = FAMILY_IPV4, .ip = *ip };
+	struct ipcache_key key = ipcache_key_of(ip);
 	struct ipcache_info *block = bpf_map_lookup_elem(&plx_tunnel, &key);
 	return block ? block->tunnel_endpoint : 0;
 }

@@ -95,8 +95,8 @@ static __always_inline struct lb_backend *lb_lookup_backend(__u32 id)
 
 /*
  * Chooses the backend for a packet to `svc`: the one its connection is pinned to (unless a SYN reopens a closed one,
- * ct_reopens), else (new connection) the client's
- * affinity backend, else the Maglev slot of its flow hash; records new connections in conntrack (scope CT_SERVICE).
+ * ct_reopens), else (new connection) the client's affinity backend, else the Maglev slot of its flow hash; records
+ * new connections in conntrack (scope CT_SERVICE).
  * A TCP connection whose pinned backend was removed is refused (its entry removed), so the client gets a RST rather
  * than silence. Returns 0, LB_REFUSE, or a drop reason.
  */

@@ -178,21 +178,9 @@ public sealed class LabServiceTrafficTests
     {
         await using var lab = new LabUnderTest(Topology);
         var status = await lab.UpAsync();
-        await ApplyAsync(lab, """
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web-lb, namespace: web}
-            spec:
-              type: LoadBalancer
-              selector: {app: web}
-              ports:
-              - {name: http, port: 80, targetPort: http}
-            """, "web", "web-lb");
-        var service = await GetServiceAsync(lab, "web", "web-lb");
-        var nodePort = (int)service["spec"]!["ports"]![0]!["nodePort"]!;
+        var (nodePort, lbIp) = await ApplyWebLoadBalancerAsync(lab);
         Assert.InRange(nodePort, 30000, 32767);
-        var lbIp = (string)service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!;
-        var nodes = status["nodes"]!.AsArray().Select(n => (Name: (string)n!["name"]!, Address: (string)n["address"]!)).ToList();
+        var nodes = Nodes(status);
         Assert.Equal(2, nodes.Count);
 
         foreach (var (name, address) in nodes)
@@ -219,20 +207,8 @@ public sealed class LabServiceTrafficTests
         // same tuple towards it, as when a busy client's kernel reuses a port within the closing lifetime.
         await DeletePodAsync(lab, "n2", "web", "web2");
         await DeletePodAsync(lab, "n2", "web", "web3");
-        await ApplyAsync(lab, """
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web-lb, namespace: web}
-            spec:
-              type: LoadBalancer
-              selector: {app: web}
-              ports:
-              - {name: http, port: 80, targetPort: http}
-            """, "web", "web-lb");
-        var service = await GetServiceAsync(lab, "web", "web-lb");
-        var nodePort = (int)service["spec"]!["ports"]![0]!["nodePort"]!;
-        var lbIp = (string)service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!;
-        var nodes = status["nodes"]!.AsArray().Select(n => (Name: (string)n!["name"]!, Address: (string)n["address"]!)).ToList();
+        var (nodePort, lbIp) = await ApplyWebLoadBalancerAsync(lab);
+        var nodes = Nodes(status);
         foreach (var node in new[] { "n1", "n2" })
         {
             using var agent = new Plexus.Lab.Agents.AgentClient(lab.Paths.AgentSocket("c1", node));
@@ -313,6 +289,27 @@ public sealed class LabServiceTrafficTests
     {
         public override string ToString() => Raw;
     }
+
+    // Service web/web-lb of type LoadBalancer over every app=web pod: its node port and LoadBalancer address.
+    private static async Task<(int NodePort, string LbIp)> ApplyWebLoadBalancerAsync(LabUnderTest lab)
+    {
+        await ApplyAsync(lab, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-lb, namespace: web}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports:
+              - {name: http, port: 80, targetPort: http}
+            """, "web", "web-lb");
+        var service = await GetServiceAsync(lab, "web", "web-lb");
+        var nodePort = (int)service["spec"]!["ports"]![0]!["nodePort"]!;
+        return (nodePort, (string)service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!);
+    }
+
+    private static List<(string Name, string Address)> Nodes(JsonObject status) =>
+        status["nodes"]!.AsArray().Select(n => ((string)n!["name"]!, (string)n["address"]!)).ToList();
 
     private static async Task<string> ApplyAsync(LabUnderTest lab, string manifest, string ns, string name)
     {

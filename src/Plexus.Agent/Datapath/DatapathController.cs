@@ -145,9 +145,12 @@ public sealed partial class DatapathController(
     {
         // A block that moved or went away first, so that a block another node took over meanwhile is not removed after
         // being written for its new owner.
-        foreach (var update in delta.Updated.Where(u => Block(u.Previous) is { } before && Block(u.Current) != before))
+        foreach (var update in delta.Updated)
         {
-            _datapath!.RemovePodBlock(Block(update.Previous)!.Value);
+            if (Block(update.Previous) is { } before && Block(update.Current) != before)
+            {
+                _datapath!.RemovePodBlock(before);
+            }
         }
 
         foreach (var (_, node) in delta.Removed.Where(n => !IsSelf(n.Value)))
