@@ -82,6 +82,17 @@ static __always_inline int ct_insert(const struct flow_tuple *t, const struct pa
 		.flags = svc->flags,
 		.backend_id = svc->backend_id,
 	};
+	/*
+	 * A tuple that still has an entry (a connection reopened on a reused port, or an expired one) is rewritten in place:
+	 * replacing it through the LRU map takes a free element and gives the old one back, two operations on the LRU's
+	 * lists per new connection, where a client that reuses its ports (anything opening thousands of connections per
+	 * second to one server) would pay them on every connection.
+	 */
+	struct ct_entry *old = bpf_map_lookup_elem(&plx_conntrack, t);
+	if (old) {
+		*old = entry;
+		return 1;
+	}
 	return bpf_map_update_elem(&plx_conntrack, t, &entry, BPF_ANY) == 0;
 }
 

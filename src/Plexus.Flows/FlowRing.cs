@@ -43,14 +43,41 @@ public sealed class FlowRing
         ArgumentNullException.ThrowIfNull(flow);
         lock (_lock)
         {
-            _flows[(int)(_added % _flows.Length)] = flow;
-            Interlocked.Increment(ref _added);
+            Store(flow);
             foreach (var follower in _followers)
             {
-                if (follower.Query.Matches(flow) && !follower.Writer.TryWrite(flow))
+                Hand(follower, flow);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="flows"/> in order and hands them to the followers, follower by follower: a follower whose
+    /// reader waits is woken once for the batch instead of once per flow.
+    /// </summary>
+    public void AddRange(IReadOnlyList<Flow> flows)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        for (var i = 0; i < flows.Count; i++)
+        {
+            if (flows[i] is null)
+            {
+                throw new ArgumentException($"flow {i} is null", nameof(flows));
+            }
+        }
+
+        lock (_lock)
+        {
+            for (var i = 0; i < flows.Count; i++)
+            {
+                Store(flows[i]);
+            }
+
+            foreach (var follower in _followers)
+            {
+                for (var i = 0; i < flows.Count; i++)
                 {
-                    follower.CountLost();
-                    Interlocked.Increment(ref _followerLost);
+                    Hand(follower, flows[i]);
                 }
             }
         }
@@ -86,6 +113,21 @@ public sealed class FlowRing
         lock (_lock)
         {
             _followers.Remove(follower);
+        }
+    }
+
+    private void Store(Flow flow)
+    {
+        _flows[(int)(_added % _flows.Length)] = flow;
+        Interlocked.Increment(ref _added);
+    }
+
+    private void Hand(FlowFollower follower, Flow flow)
+    {
+        if (follower.Query.Matches(flow) && !follower.Writer.TryWrite(flow))
+        {
+            follower.CountLost();
+            Interlocked.Increment(ref _followerLost);
         }
     }
 

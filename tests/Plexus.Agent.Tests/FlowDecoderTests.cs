@@ -96,6 +96,33 @@ public sealed class FlowDecoderTests
         Assert.Equal("ICMPv4 EchoRequest", icmp.Summary);
     }
 
+    [Fact]
+    public void Addresses_and_flags_decode_right_every_time_past_what_the_decoder_keeps()
+    {
+        var decoder = new FlowDecoder(new Resolver(), ktime => Boot.AddTicks((long)ktime / 100));
+        var v6 = IPAddress.Parse("a01:2::1"); // its first four bytes are A's, 10.1.0.2
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                var ev = Event(type: 4, reason: 0, dir: 2, obs: 4);
+                var address = new IPAddress([10, 200, (byte)(i >> 8), (byte)i]);
+                ev.DestinationAddress = Addr16.From(address);
+                ev.TcpFlags = (byte)(i % 64);
+                var flow = decoder.Decode(ev);
+                Assert.Equal(new FlowIp("10.1.0.2", address.ToString(), "IPv4"), flow.IP);
+                Assert.Equal(FlowTcpFlags.FromByte((byte)(i % 64)), flow.L4!.Tcp!.Flags);
+                Assert.Equal("TCP Flags: " + string.Join(", ", FlowTcpFlags.FromByte((byte)(i % 64)).Names()), flow.Summary);
+            }
+
+            var six = Event(type: 4, reason: 0, dir: 2, obs: 4);
+            six.Family = 6;
+            six.SourceAddress = Addr16.From(v6);
+            Assert.Equal(new FlowIp("a01:2::1", "a01:102::", "IPv6"), decoder.Decode(six).IP); // B's bytes, read as IPv6
+            Assert.Equal("10.1.0.2", decoder.Decode(Event(type: 4, reason: 0, dir: 2, obs: 4)).IP!.Source);
+        }
+    }
+
     private sealed class Resolver : IFlowResolver
     {
         public string NodeName => "c1/n2";

@@ -136,6 +136,24 @@ public sealed class PolicyEnforcementTests : IDisposable
     }
 
     [Fact]
+    public void A_reopened_connection_starts_its_entry_afresh()
+    {
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, 80, PodA, 40000, flags: 0x12)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80, flags: 0x11)).Verdict);
+        var closed = _dp.Conntrack(PodA, 40000, PodB, 80, Packet.Tcp)!.Value;
+        Assert.Equal((3UL, DatapathConstants.CtReplySeen | DatapathConstants.CtClosing), (closed.Packets, closed.Flags));
+
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);
+
+        // The entry is the new connection's alone: one packet, the SYN's flags, no reply seen, not closing, opened by A.
+        var reopened = _dp.Conntrack(PodA, 40000, PodB, 80, Packet.Tcp)!.Value;
+        Assert.Equal((1UL, (byte)0x02, (byte)0, IdA), (reopened.Packets, reopened.TcpFlags, reopened.Flags, reopened.SourceIdentity));
+        Assert.InRange(reopened.Lifetime - closed.Lifetime, 50u, 51u); // a SYN's 60 s where the closed entry had 10 s left
+        Assert.Null(_dp.Conntrack(PodB, 80, PodA, 40000, Packet.Tcp));
+    }
+
+    [Fact]
     public void A_retransmitted_syn_of_an_open_connection_stays_in_it()
     {
         Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40000, PodB, 80)).Verdict);

@@ -23,6 +23,40 @@ public sealed class FlowRingTests
     }
 
     [Fact]
+    public void A_batch_is_stored_in_order_wraps_like_single_adds_and_reaches_each_follower_by_its_query()
+    {
+        var ring = new FlowRing(4);
+        var errors = new List<string>();
+        var (_, even) = ring.Follow(new FlowQuery { Include = FlowFilter.Create([("to-port", "1002"), ("to-port", "1004")], errors) }, queueCapacity: 1);
+        var (_, all) = ring.Follow(new FlowQuery());
+        using (even)
+        using (all)
+        {
+            ring.AddRange([.. Enumerable.Range(0, 6).Select(i => Flows.Tcp(A, B, 1000 + i, seconds: i))]);
+
+            Assert.Equal((4, 6L), (ring.Count, ring.Added));
+            Assert.Equal([1002, 1003, 1004, 1005], ring.Snapshot(new FlowQuery()).Select(f => f.L4!.Tcp!.DestinationPort));
+            Assert.Equal([1000, 1001, 1002, 1003, 1004, 1005], Drain(all).Select(f => f.L4!.Tcp!.DestinationPort));
+            Assert.Equal([1002], Drain(even).Select(f => f.L4!.Tcp!.DestinationPort));
+            Assert.Equal((1L, 1L), (even.Lost, ring.FollowerLost));
+        }
+
+        Assert.Throws<ArgumentException>(() => ring.AddRange([Flows.Tcp(A, B, 80), null!]));
+        Assert.Equal(6L, ring.Added); // nothing of a refused batch is stored
+    }
+
+    private static List<Flow> Drain(FlowFollower follower)
+    {
+        var flows = new List<Flow>();
+        while (follower.Reader.TryRead(out var flow))
+        {
+            flows.Add(flow);
+        }
+
+        return flows;
+    }
+
+    [Fact]
     public void Last_counts_matching_flows_only()
     {
         var ring = new FlowRing(100);

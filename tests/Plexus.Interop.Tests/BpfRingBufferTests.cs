@@ -80,6 +80,28 @@ public sealed class BpfRingBufferTests : IDisposable
     }
 
     [Fact]
+    public void A_burst_reaches_a_bounded_channel_in_order_and_what_does_not_fit_is_counted()
+    {
+        var channel = Channel.CreateBounded<byte[]>(300);
+        using var ring = new BpfRingBuffer(_obj.GetMap("events"), channel.Writer);
+        for (var port = 1; port <= 500; port++)
+        {
+            _classify.TestRun(BpfPackets.Udp("10.0.0.1", "10.0.0.2", 1, (ushort)port), []);
+        }
+
+        Assert.Equal(500, ring.Consume());
+
+        Assert.Equal((500L, 200L), (ring.RecordCount, ring.DroppedCount));
+        var ports = new List<int>();
+        while (channel.Reader.TryRead(out var record))
+        {
+            ports.Add(MemoryMarshal.Read<PacketEvent>(record).Dport);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 300), ports);
+    }
+
+    [Fact]
     public void Consume_drains_pending_records_on_the_calling_thread()
     {
         var lengths = new List<int>();

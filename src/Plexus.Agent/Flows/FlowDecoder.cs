@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Net;
 using Plexus.Datapath.Maps;
 using Plexus.Flows;
 
@@ -9,11 +10,19 @@ namespace Plexus.Agent.Flows;
 /// Turns a datapath <see cref="FlowEvent"/> into a Hubble <see cref="Flow"/>: verdict, reason names, addresses, ports,
 /// both endpoints with identities and labels, and the policies that decided (from the entry's rule id, or for a
 /// default deny the policies that made the direction default-deny).
+/// A decoder keeps the addresses it has seen (their <see cref="IPAddress"/> and text) and is used by one thread at a time.
 /// </summary>
 public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffset> clock)
 {
     private const byte EventDrop = 1;
     private const byte VerdictAudit = 4;
+    private const int AddressCacheLimit = 4096;
+
+    // Parts of a flow that depend on one byte of the event only; flows are immutable, so they are shared.
+    private static readonly FlowTcpFlags?[] TcpFlags = new FlowTcpFlags?[256];
+    private static readonly string?[] TcpSummaries = new string?[256];
+
+    private readonly Dictionary<(Addr16 Address, byte Family), (IPAddress Address, string Text)> _addresses = new(AddressEquality.Instance);
 
     /// <summary>A decoder whose clock maps <c>bpf_ktime_get_ns</c> (CLOCK_MONOTONIC, as <see cref="Stopwatch"/> on Linux) to UTC.</summary>
     public static FlowDecoder WithSystemClock(IFlowResolver resolver)
@@ -27,8 +36,8 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
     {
         var drop = ev.Type == EventDrop;
         var audit = ev.Verdict == VerdictAudit;
-        var source = ev.SourceAddress.ToIPAddress(ev.Family);
-        var destination = ev.DestinationAddress.ToIPAddress(ev.Family);
+        var (source, sourceText) = Address(ev.SourceAddress, ev.Family);
+        var (destination, destinationText) = Address(ev.DestinationAddress, ev.Family);
         var reason = drop || audit ? ev.Reason : 0;
         var sourceEndpoint = resolver.Endpoint(source, ev.SourceIdentity);
         var destinationEndpoint = resolver.Endpoint(destination, ev.DestinationIdentity);
@@ -40,7 +49,7 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
             Verdict = FlowNames.VerdictName(drop ? 2 : audit ? 4 : 1),
             DropReason = reason,
             DropReasonDesc = reason == 0 ? null : FlowNames.DropReasonName(reason),
-            IP = new FlowIp(source.ToString(), destination.ToString(), ev.Family == 6 ? "IPv6" : "IPv4"),
+            IP = new FlowIp(sourceText, destinationText, ev.Family == 6 ? "IPv6" : "IPv4"),
             L4 = Layer4(ev),
             Source = sourceEndpoint,
             Destination = destinationEndpoint,
@@ -63,7 +72,7 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
     public Flow Decode(ReadOnlySpan<byte> record) => Decode(System.Runtime.InteropServices.MemoryMarshal.Read<FlowEvent>(record));
 
     private (IReadOnlyList<FlowPolicy>? Allowed, IReadOnlyList<FlowPolicy>? Denied, IReadOnlyList<string>? Rules) Decision(
-        in FlowEvent ev, int reason, System.Net.IPAddress source, System.Net.IPAddress destination)
+        in FlowEvent ev, int reason, IPAddress source, IPAddress destination)
     {
         var sources = ev.RuleId == 0 ? null : resolver.RuleSources(ev.RuleId);
         if (reason == 181)
@@ -87,7 +96,7 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
         var dport = BinaryPrimitives.ReverseEndianness(ev.DestinationPort);
         return ev.Protocol switch
         {
-            6 => new FlowLayer4 { Tcp = new FlowPorts(sport, dport, FlowTcpFlags.FromByte(ev.TcpFlags)) },
+            6 => new FlowLayer4 { Tcp = new FlowPorts(sport, dport, TcpFlags[ev.TcpFlags] ??= FlowTcpFlags.FromByte(ev.TcpFlags)) },
             17 => new FlowLayer4 { Udp = new FlowPorts(sport, dport) },
             1 => new FlowLayer4 { IcmpV4 = new FlowIcmp(ev.IcmpType, 0) },
             _ => null,
@@ -96,7 +105,7 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
 
     private static string? Summary(in FlowEvent ev) => ev.Protocol switch
     {
-        6 => "TCP Flags: " + string.Join(", ", FlowTcpFlags.FromByte(ev.TcpFlags).Names()),
+        6 => TcpSummaries[ev.TcpFlags] ??= "TCP Flags: " + string.Join(", ", FlowTcpFlags.FromByte(ev.TcpFlags).Names()),
         17 => "UDP",
         1 => ev.IcmpType switch
         {
@@ -109,5 +118,41 @@ public sealed class FlowDecoder(IFlowResolver resolver, Func<ulong, DateTimeOffs
         _ => null,
     };
 
+    /// <summary>The address of an event as <see cref="IPAddress"/> and text, made once per address (a node sees few).</summary>
+    private (IPAddress Address, string Text) Address(in Addr16 raw, byte family)
+    {
+        if (_addresses.TryGetValue((raw, family), out var known))
+        {
+            return known;
+        }
+
+        if (_addresses.Count >= AddressCacheLimit)
+        {
+            _addresses.Clear();
+        }
+
+        var address = raw.ToIPAddress(family);
+        var made = (address, address.ToString());
+        _addresses[(raw, family)] = made;
+        return made;
+    }
+
     private static long MonotonicNs() => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+}
+
+/// <summary>Compares <see cref="Addr16"/> keys by their bytes (an inline array has no value equality of its own).</summary>
+internal sealed class AddressEquality : IEqualityComparer<(Addr16 Address, byte Family)>
+{
+    public static readonly AddressEquality Instance = new();
+
+    public bool Equals((Addr16 Address, byte Family) x, (Addr16 Address, byte Family) y) =>
+        x.Family == y.Family && ((ReadOnlySpan<byte>)x.Address).SequenceEqual(y.Address);
+
+    public int GetHashCode((Addr16 Address, byte Family) obj)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(obj.Address);
+        hash.Add(obj.Family);
+        return hash.ToHashCode();
+    }
 }

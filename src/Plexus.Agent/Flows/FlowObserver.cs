@@ -16,6 +16,8 @@ namespace Plexus.Agent.Flows;
 public sealed partial class FlowObserver
 {
     private const int QueueCapacity = 16_384;
+    private const int BatchSize = 1024;
+    private static readonly int EventSize = Marshal.SizeOf<FlowEvent>();
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly ILogger _logger;
     private BpfRingBuffer? _events;
@@ -75,15 +77,24 @@ public sealed partial class FlowObserver
         events.Start(cancellationToken);
         Volatile.Write(ref _events, events);
         LogStarted(_logger, Ring.Capacity);
+        var batch = new List<Flow>(BatchSize);
         try
         {
-            await foreach (var record in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            // The datapath delivers events in bursts; decode what waits, then add it to the ring at once, so the ring's
+            // followers (metrics, export, API streams) wake once per burst rather than once per flow.
+            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Every record is one struct flow_event; anything shorter is not ours to decode.
-                if (record.Length >= Marshal.SizeOf<FlowEvent>())
+                while (batch.Count < BatchSize && queue.Reader.TryRead(out var record))
                 {
-                    Ring.Add(decoder.Decode(record));
+                    // Every record is one struct flow_event; anything shorter is not ours to decode.
+                    if (record.Length >= EventSize)
+                    {
+                        batch.Add(decoder.Decode(record));
+                    }
                 }
+
+                Ring.AddRange(batch);
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Plexus.Agent.ControlPlane.Identity;
 using Plexus.Agent.ControlPlane.Policy;
@@ -16,6 +17,9 @@ namespace Plexus.Agent.Flows;
 /// </summary>
 public sealed class StoreFlowResolver(string cluster, string node, IPolicyDatapath policyMaps, IServiceDatapath services, PolicyController policies) : IFlowResolver
 {
+    // Endpoints resolved under one snapshot are kept with it (flows are immutable and share them): a node's flows name
+    // the same few endpoints over and over.
+    private const int EndpointCacheLimit = 16_384;
     private static readonly IReadOnlyList<string> WorldLabels = [IdentityLabels.ForReserved(ReservedIdentity.World).Labels[0].ToString()];
     private Index _index = new(PolicySnapshot.None);
 
@@ -26,6 +30,22 @@ public sealed class StoreFlowResolver(string cluster, string node, IPolicyDatapa
     public FlowEndpoint Endpoint(IPAddress address, uint identity)
     {
         var index = Current();
+        if (index.Endpoints.TryGetValue((address, identity), out var known))
+        {
+            return known;
+        }
+
+        var endpoint = Resolve(index, address, identity);
+        if (index.Endpoints.Count < EndpointCacheLimit)
+        {
+            index.Endpoints.TryAdd((address, identity), endpoint);
+        }
+
+        return endpoint;
+    }
+
+    private FlowEndpoint Resolve(Index index, IPAddress address, uint identity)
+    {
         var labels = Labels(index, identity);
         if (index.ByAddress.TryGetValue(address, out var record))
         {
@@ -124,5 +144,7 @@ public sealed class StoreFlowResolver(string cluster, string node, IPolicyDatapa
         public Dictionary<IPAddress, EndpointRecord> ByAddress { get; }
 
         public Dictionary<uint, IReadOnlyList<string>> Labels { get; }
+
+        public ConcurrentDictionary<(IPAddress Address, uint Identity), FlowEndpoint> Endpoints { get; } = new();
     }
 }

@@ -15,6 +15,8 @@ public sealed unsafe class BpfRingBuffer : IDisposable
 {
     private readonly BpfRecordHandler? _handler;
     private readonly ChannelWriter<byte[]>? _writer;
+    private const int FlushBatch = 1024;
+    private readonly List<byte[]> _pending = [];
     private readonly RingBufferHandle _ring;
     private readonly FileDescriptorHandle _wakeup;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -215,6 +217,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     private int ConsumeAvailable()
     {
         var rc = Libbpf.RingBufferConsume(_ring.DangerousGetHandle());
+        Flush();
         if (_handlerError is { } handlerError)
         {
             _handlerError = null;
@@ -230,12 +233,34 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         {
             _handler(record);
         }
-        else if (!_writer!.TryWrite(record.ToArray()))
+        else
         {
-            Interlocked.Increment(ref _dropped);
+            _pending.Add(record.ToArray());
+            if (_pending.Count >= FlushBatch)
+            {
+                Flush();
+            }
         }
 
         Interlocked.Increment(ref _records);
+    }
+
+    /// <summary>
+    /// Hands the records of one consume (at most <see cref="FlushBatch"/> at a time) to the channel writer together:
+    /// written one by one as libbpf delivers them, the writer and its reader take the channel's lock in turns for every
+    /// record, and a reader that keeps up is woken for each of them.
+    /// </summary>
+    private void Flush()
+    {
+        foreach (var record in _pending)
+        {
+            if (!_writer!.TryWrite(record))
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+
+        _pending.Clear();
     }
 
     private void Finish(Exception? error)
