@@ -111,25 +111,33 @@ static __always_inline int ct_reopens(const struct ct_entry *e, const struct pac
  * Looks the packet up without creating anything: CT_ESTABLISHED (same direction as the opener) or CT_REPLY, with the
  * entry recorded and its service information copied to *found; CT_NEW when neither direction has a live entry or the
  * packet reopens a closed one (ct_reopens).
- * One lookup for packets in the opener's direction, two for replies: the hot path of every program.
+ * The hot path of every program: one lookup for most packets. Servers listen on low ports and clients send from high
+ * (ephemeral) ones, so a packet from a lower port to a higher one is most likely a reply and its reversed tuple is
+ * tried first; otherwise its own. A lookup that misses touches a random bucket of a large table (a cache miss), and
+ * replies used to pay one each. The guess only orders the two lookups: what is found differs only when both
+ * directions of a tuple have live entries, which two connections never make.
  */
 static __always_inline int ct_lookup(const struct packet *pkt, struct ct_service_info *found)
 {
 	struct flow_tuple t;
 	__u32 now = now_seconds();
+	int reply_first = bpf_ntohs(pkt->sport) < bpf_ntohs(pkt->dport);
+	struct ct_entry *e;
+	int state;
 
-	ct_tuple(pkt, &t, 0);
-	struct ct_entry *e = bpf_map_lookup_elem(&plx_conntrack, &t);
-	int state = CT_ESTABLISHED;
-	if (!e || e->lifetime < now) {
-		ct_tuple(pkt, &t, 1);
+	ct_tuple(pkt, &t, reply_first);
+	e = bpf_map_lookup_elem(&plx_conntrack, &t);
+	if (e && e->lifetime >= now) {
+		state = reply_first ? CT_REPLY : CT_ESTABLISHED;
+	} else {
+		ct_tuple(pkt, &t, !reply_first);
 		e = bpf_map_lookup_elem(&plx_conntrack, &t);
 		if (!e || e->lifetime < now)
 			return CT_NEW;
-		state = CT_REPLY;
-	} else if (ct_reopens(e, pkt)) {
-		return CT_NEW;
+		state = reply_first ? CT_ESTABLISHED : CT_REPLY;
 	}
+	if (state == CT_ESTABLISHED && ct_reopens(e, pkt))
+		return CT_NEW;
 	ct_touch(e, pkt, now, state == CT_REPLY);
 	found->backend_id = e->backend_id;
 	found->rev_nat = e->rev_nat;

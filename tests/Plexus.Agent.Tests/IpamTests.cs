@@ -185,6 +185,32 @@ public sealed class IpamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_picked_address_is_the_owners_once_claimed_and_a_lost_claim_moves_the_next_pick_on()
+    {
+        var block = Cidr.Parse("10.1.3.0/24");
+        using var agent = Addresses("n1", block);
+        using var overlapping = Addresses("n1", block); // e.g. the previous agent process, still running
+
+        var first = await agent.PickAsync("x/a", []);
+        Assert.Equal((AddressAllocationStatus.Allocated, IPAddress.Parse("10.1.3.2")), (first.Status, first.Address));
+        Assert.Empty(await agent.ListAsync()); // picking claims nothing
+        Assert.True(await agent.ClaimAsync("x/a", first.Address!));
+        Assert.Equal((AddressAllocationStatus.Existing, first.Address), ((await agent.PickAsync("x/a", [])).Status, (await agent.PickAsync("x/a", [])).Address));
+
+        var next = await agent.PickAsync("x/b", []);
+        Assert.Equal(IPAddress.Parse("10.1.3.3"), next.Address);
+        await overlapping.AllocateAsync("x/z"); // takes 10.1.3.3 behind the agent's back
+        Assert.False(await agent.ClaimAsync("x/b", next.Address!));
+        Assert.Equal(IPAddress.Parse("10.1.3.4"), (await agent.PickAsync("x/b", [next.Address!])).Address);
+        Assert.Equal(IPAddress.Parse("10.1.3.4"), (await agent.PickAsync("x/b", [])).Address); // the lost claim made it read again
+        Assert.Equal(["x/a", "x/z"], (await agent.ListAsync()).Select(r => r.Owner));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => agent.ClaimAsync("x/c", IPAddress.Parse("10.1.3.1"))); // the gateway
+        await Assert.ThrowsAsync<ArgumentException>(() => agent.ClaimAsync("x/c", IPAddress.Parse("10.1.4.2")));
+        Assert.Equal(2, (await agent.ListAsync()).Count);
+    }
+
+    [Fact]
     public async Task Allocations_survive_an_agent_restart()
     {
         var block = Cidr.Parse("10.1.3.0/24");

@@ -117,6 +117,25 @@ public sealed class PolicyEnforcementTests : IDisposable
         Assert.Equal(TcActShot, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, 40001, PodB, 80)).Verdict);
     }
 
+    [Theory]
+    [InlineData(40000, 80)] // the usual way: the reply comes from the lower port
+    [InlineData(80, 40000)] // the other way round: conntrack's first guess (a reply) misses and the opener's tuple decides
+    public void Either_port_order_keeps_one_entry_per_connection_with_its_replies(int clientPort, int serverPort)
+    {
+        var (client, server) = ((ushort)clientPort, (ushort)serverPort);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, client, PodB, server)).Verdict);
+        Sync(EpA, egress: Enforced, ingress: Enforced, entries: []);
+        Sync(EpB, egress: Enforced, ingress: Enforced, entries: []);
+        _dp.TakeEvents();
+
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodB, server, PodA, client, flags: 0x12)).Verdict);
+        Assert.Equal(TcActRedirect, _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, client, PodB, server, flags: 0x10)).Verdict);
+        Assert.Empty(_dp.TakeEvents());
+        var entry = _dp.Conntrack(PodA, client, PodB, server, Packet.Tcp)!.Value;
+        Assert.Equal((3UL, (byte)0x12, DatapathConstants.CtReplySeen), (entry.Packets, entry.TcpFlags, entry.Flags));
+        Assert.Null(_dp.Conntrack(PodB, server, PodA, client, Packet.Tcp));
+    }
+
     [Fact]
     public void A_syn_on_the_ports_of_a_closed_connection_is_a_new_connection_and_policy_decides_it()
     {

@@ -258,21 +258,54 @@ public sealed partial class EndpointManager(
     private async Task<EndpointResult> ConnectAsync(LocalEndpoint endpoint, long lease, CancellationToken cancellationToken)
     {
         var owner = endpoint.Key;
-        var allocation = await _addresses!.AllocateAsync(owner, cancellationToken).ConfigureAwait(false);
-        if (!allocation.Succeeded)
+        var lost = new List<IPAddress>();
+        while (true)
         {
-            return EndpointResult.Unavailable($"no address for {owner}: {allocation.Message}");
+            var pick = await _addresses!.PickAsync(owner, lost, cancellationToken).ConfigureAwait(false);
+            if (!pick.Succeeded)
+            {
+                return EndpointResult.Unavailable($"no address for {owner}: {pick.Message}");
+            }
+
+            // The address is claimed in the store while the pod is plumbed with it: the claim's round trip overlaps the
+            // netlink and map work instead of preceding it. A claim lost to another process of this node (an overlapping
+            // restart) undoes the plumbing, and the next free address is tried.
+            var claim = pick.Status == AddressAllocationStatus.Existing
+                ? Task.FromResult(true)
+                : _addresses.ClaimAsync(owner, pick.Address, cancellationToken);
+            if (await ConnectWithAsync(endpoint, pick.Address, claim, lease, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
+
+            LogAddressLost(logger, owner, pick.Address);
+            lost.Add(pick.Address);
+        }
+    }
+
+    // Connects the endpoint with `address` while `claim` settles it; null when the claim was lost (everything undone).
+    private async Task<EndpointResult?> ConnectWithAsync(LocalEndpoint endpoint, IPAddress address, Task<bool> claim, long lease, CancellationToken cancellationToken)
+    {
+        var owner = endpoint.Key;
+        IdentityAllocation identity;
+        try
+        {
+            var labels = IdentityLabels.ForPod(config.Cluster, endpoint.Namespace, endpoint.Labels, endpoint.NamespaceLabels);
+            identity = await identities.AcquireAsync(labels, lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseClaimAsync(claim, address, cancellationToken).ConfigureAwait(false);
+            throw;
         }
 
-        var address = allocation.Address!;
-        var labels = IdentityLabels.ForPod(config.Cluster, endpoint.Namespace, endpoint.Labels, endpoint.NamespaceLabels);
-        var identity = await identities.AcquireAsync(labels, lease, cancellationToken).ConfigureAwait(false);
         if (!identity.Succeeded)
         {
-            await _addresses.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+            await ReleaseClaimAsync(claim, address, cancellationToken).ConfigureAwait(false);
             return EndpointResult.Unavailable($"no identity for {owner}: {identity.Message}");
         }
 
+        string? failure = null;
         try
         {
             EndpointPlumbing.Plumb(_datapath!, endpoint.Id, endpoint.Netns, address, identity.Identity);
@@ -280,16 +313,57 @@ public sealed partial class EndpointManager(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogPlumbingFailed(logger, owner, e.Message);
+            failure = e.Message;
+        }
+
+        bool claimed;
+        try
+        {
+            claimed = await claim.ConfigureAwait(false);
+        }
+        catch
+        {
             EndpointPlumbing.Unplumb(_datapath!, endpoint.Id, address);
             await identities.ReleaseAsync(identity.Identity, cancellationToken).ConfigureAwait(false);
-            await _addresses.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
-            return EndpointResult.Failed($"connecting {owner}: {e.Message}");
+            throw;
+        }
+
+        if (failure is not null || !claimed)
+        {
+            EndpointPlumbing.Unplumb(_datapath!, endpoint.Id, address);
+            await identities.ReleaseAsync(identity.Identity, cancellationToken).ConfigureAwait(false);
+            if (failure is null)
+            {
+                return null;
+            }
+
+            await _addresses!.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+            return EndpointResult.Failed($"connecting {owner}: {failure}");
         }
 
         var connected = endpoint with { Ip = address.ToString(), Identity = identity.Identity };
-        await PublishAsync(connected, labels, lease, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(connected, identity.Labels, lease, cancellationToken).ConfigureAwait(false);
         LogConnected(logger, owner, connected.Id, connected.Ip, connected.Identity);
         return EndpointResult.Ok(connected);
+    }
+
+    // Gives back an address whose claim may still be in flight (the connection failed before it was needed).
+    private async Task ReleaseClaimAsync(Task<bool> claim, IPAddress address, CancellationToken cancellationToken)
+    {
+        bool claimed;
+        try
+        {
+            claimed = await claim.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            return; // not claimed, or unknown: the owner's next create finds it as its existing address
+        }
+
+        if (claimed)
+        {
+            await _addresses!.ReleaseAsync(address, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Remembers <paramref name="connected"/> (state file, in memory) and writes its endpoint and ipcache records.</summary>
@@ -404,4 +478,7 @@ public sealed partial class EndpointManager(
 
     [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Endpoint {Endpoint} relabelled: identity {OldIdentity} -> {NewIdentity}")]
     private static partial void LogRelabelled(ILogger logger, string endpoint, uint oldIdentity, uint newIdentity);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Endpoint {Endpoint}: address {Address} was claimed by another process of this node; trying the next one")]
+    private static partial void LogAddressLost(ILogger logger, string endpoint, IPAddress address);
 }

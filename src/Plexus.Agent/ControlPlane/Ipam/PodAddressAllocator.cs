@@ -120,6 +120,90 @@ public sealed partial class PodAddressAllocator : IDisposable
         }
     }
 
+    /// <summary>
+    /// The address <see cref="AllocateAsync"/> would give <paramref name="owner"/> now, without claiming it: the one it
+    /// holds (<see cref="AddressAllocationStatus.Existing"/>), the lowest free one that is not in <paramref name="skip"/>
+    /// (<see cref="AddressAllocationStatus.Allocated"/>: to be claimed with <see cref="ClaimAsync"/>), or none. A caller
+    /// that picks and claims does so one owner at a time (the endpoint manager creates endpoints one by one), so the
+    /// address cannot be picked twice in this process; <see cref="ClaimAsync"/> settles it against other processes.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<AddressAllocation> PickAsync(string owner, IReadOnlyCollection<IPAddress> skip, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(skip);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var used = await ViewAsync(cancellationToken).ConfigureAwait(false);
+            if (used.FirstOrDefault(u => u.Value == owner) is { Value: not null } held)
+            {
+                var heldAddress = AddressMath.ToAddress(held.Key, Block.IsIPv6);
+                return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
+            }
+
+            var skipped = skip.Select(AddressMath.ToNumber).ToHashSet();
+            for (var candidate = _first; candidate <= _last; candidate++)
+            {
+                if (!used.ContainsKey(candidate) && !skipped.Contains(candidate))
+                {
+                    var address = AddressMath.ToAddress(candidate, Block.IsIPv6);
+                    return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"picked {address} for {owner}");
+                }
+            }
+
+            LogExhausted(_logger, Block, owner);
+            return new AddressAllocation(
+                AddressAllocationStatus.Exhausted, null, $"block {Block} of node {_node} has no free address left ({Capacity} pod addresses, all allocated)");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="address"/> (from <see cref="PickAsync"/>) for <paramref name="owner"/> in the store; false
+    /// when another process of this node took it first (the node's allocations are read again for the next pick).
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
+    public async Task<bool> ClaimAsync(string owner, IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(address);
+        if (!Block.Contains(address) || AddressMath.ToNumber(address) < _first || AddressMath.ToNumber(address) > _last)
+        {
+            throw new ArgumentException($"{address} is not a pod address of block {Block}", nameof(address));
+        }
+
+        var record = new IpamAddressRecord
+        {
+            Address = StoreKeys.AddressText(address),
+            Block = Block.ToString(),
+            Owner = owner,
+            AllocatedAt = _timeProvider.GetUtcNow(),
+        };
+        var created = await _store.CreateAsync(StoreKeys.IpamAddress(_cluster, _node, address), record.ToJson(), 0, cancellationToken).ConfigureAwait(false);
+        lock (_viewLock)
+        {
+            if (created.Succeeded)
+            {
+                _view?.TryAdd(AddressMath.ToNumber(address), owner);
+            }
+            else
+            {
+                _view = null;
+            }
+        }
+
+        if (created.Succeeded)
+        {
+            LogAllocated(_logger, address, owner);
+        }
+
+        return created.Succeeded;
+    }
+
     /// <summary>Releases one address; false when it was not allocated.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; retry later.</exception>
     public async Task<bool> ReleaseAsync(IPAddress address, CancellationToken cancellationToken = default)
