@@ -148,6 +148,25 @@ public sealed class BenchStatisticsTests
         Assert.Contains("- time: setup 14.0 s, throughput 3 min 24 s, total 4 min 0 s", report.ToMarkdown(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Machine_facts_carry_the_cpu_and_memory_checks_of_both_ends_of_the_run()
+    {
+        var memory = MemoryCheck.Measure();
+        Assert.Matches(@"^median \d+\.\d ns per load, slowest \d+\.\d ns \(\+\d+ %\)$", memory);
+
+        var facts = BenchReport.MachineFacts("0.1 0.2 0.3", 1450, 1450, ("cpu before", "cpu after"), (memory, "memory after"));
+
+        Assert.Equal(("cpu before", "cpu after", memory, "memory after"), (facts["cpuCheckBefore"], facts["cpuCheckAfter"], facts["memoryCheckBefore"], facts["memoryCheckAfter"]));
+    }
+
+    [Fact]
+    public void Propagation_measures_25_pods_per_pair_in_a_full_run_and_15_in_a_quick_one()
+    {
+        // A full run: five repetitions of two pairs each (250 pods per side); --quick: three of one pair (45).
+        Assert.Equal((5, 25), (BenchSettings.Full.Repetitions, PropagationScenario.PodsPerRepetition(BenchSettings.Full)));
+        Assert.Equal((3, 15), (BenchSettings.Short.Repetitions, PropagationScenario.PodsPerRepetition(BenchSettings.Short)));
+    }
+
     private static BenchBed Bed(string name) => new(name, $"{name}-client", $"{name}-server", IPAddress.Loopback, 1450, null!, null!);
 
     // Two one-metric steps; each value encodes its call: the n-th call returns n.

@@ -27,7 +27,7 @@ public sealed class LabEndpointAddressTests
         var b = IPAddress.Parse((string)LabUnderTest.Pod(status, "x", "b")["ip"]!);
         var taken = Next(b);
         var key = StoreKeys.IpamAddress("c1", "n2", taken);
-        var store = StoreFactory.Create(new StoreOptions { Url = instance.StoreUrl(instance.Cluster("c1")) });
+        var store = StoreFactory.Create(new StoreOptions { Url = instance.StoreUrl(instance.Cluster("c1")), ConnectCallback = NetnsSockets.ConnectCallback(instance.FabricNetns) });
         await using (store)
         {
             // n2's agent read its allocations when it connected pod b: it does not know of this one.

@@ -18,12 +18,16 @@ public sealed record BenchReport(
 
     /// <summary>
     /// Kernel release, cores and CPU model of this machine, its load before the run, the pods' MTUs, and how steady the
-    /// CPU was before and after the run (<see cref="CpuCheck"/>).
+    /// CPU was and how fast its memory answered before and after the run (<see cref="CpuCheck"/>, <see cref="MemoryCheck"/>).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> MachineFacts(string loadBefore, int plexusPodMtu, int baselinePodMtu, string cpuCheckBefore, string cpuCheckAfter) => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> MachineFacts(
+        string loadBefore, int plexusPodMtu, int baselinePodMtu, (string Before, string After) cpuCheck, (string Before, string After) memoryCheck) =>
+        new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        ["cpuCheckBefore"] = cpuCheckBefore,
-        ["cpuCheckAfter"] = cpuCheckAfter,
+        ["cpuCheckBefore"] = cpuCheck.Before,
+        ["cpuCheckAfter"] = cpuCheck.After,
+        ["memoryCheckBefore"] = memoryCheck.Before,
+        ["memoryCheckAfter"] = memoryCheck.After,
         ["kernel"] = ReadOr("/proc/sys/kernel/osrelease", "unknown"),
         ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
         ["cpu"] = CpuModel(),

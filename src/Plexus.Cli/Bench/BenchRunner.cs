@@ -17,6 +17,7 @@ public sealed class BenchRunner(Action<string> progress)
         var timings = new List<KeyValuePair<string, double>>();
         var load = BenchReport.LoadAverage();
         var cpuBefore = CpuCheck.Measure();
+        var memoryBefore = MemoryCheck.Measure();
         var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", 5);
         var labName = "bench" + suffix;
         var baselineName = "base" + suffix;
@@ -37,9 +38,11 @@ public sealed class BenchRunner(Action<string> progress)
             }
 
             var cpuAfter = CpuCheck.Measure();
+            var memoryAfter = MemoryCheck.Measure();
             progress($"cpu check (20 rounds of fixed work): before the run {cpuBefore}; after it {cpuAfter}");
+            progress($"memory check (dependent loads over 8 MiB): before the run {memoryBefore}; after it {memoryAfter}");
             timings.Add(KeyValuePair.Create("total", clock.Elapsed.TotalSeconds));
-            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu, cpuBefore, cpuAfter), timings);
+            return new BenchReport(started, settings, results, BenchReport.MachineFacts(load, plexus.PodMtu, baseline.PodMtu, (cpuBefore, cpuAfter), (memoryBefore, memoryAfter)), timings);
         }
         finally
         {
