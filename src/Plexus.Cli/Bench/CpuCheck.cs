@@ -25,9 +25,15 @@ public static class CpuCheck
             times[i] = clock.Elapsed.TotalMilliseconds;
         }
 
+        return Summary(times, "ms", "ms");
+    }
+
+    /// <summary>"median M {unit}, slowest S {slowestUnit} (+P %)": how far the slowest round strayed from the median.</summary>
+    internal static string Summary(double[] times, string unit, string slowestUnit)
+    {
         var median = BenchResult.Median(times);
         var slowest = times.Max();
-        return string.Create(CultureInfo.InvariantCulture, $"median {median:0.0} ms, slowest {slowest:0.0} ms (+{(slowest / median - 1) * 100:0} %)");
+        return string.Create(CultureInfo.InvariantCulture, $"median {median:0.0} {unit}, slowest {slowest:0.0} {slowestUnit} (+{(slowest / median - 1) * 100:0} %)");
     }
 
     // Keeps the loop's result alive so the JIT cannot drop it.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Plexus.Cli.Bench;
 
@@ -29,9 +28,7 @@ public static class MemoryCheck
         }
 
         Sink = at;
-        var median = BenchResult.Median(times);
-        var slowest = times.Max();
-        return string.Create(CultureInfo.InvariantCulture, $"median {median:0.0} ns per load, slowest {slowest:0.0} ns (+{(slowest / median - 1) * 100:0} %)");
+        return CpuCheck.Summary(times, "ns per load", "ns");
     }
 
     // Keeps the chase's end alive so the JIT cannot drop it.

@@ -67,52 +67,24 @@ public sealed partial class PodAddressAllocator : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var used = await ViewAsync(cancellationToken).ConfigureAwait(false);
-            if (used.FirstOrDefault(u => u.Value == owner) is { Value: not null } held)
+            // A create lost to another process of this node (an overlapping agent restart) drops the view, so the next
+            // pick reads the node's allocations again; the lost address is skipped either way.
+            var lost = new HashSet<UInt128>();
+            while (true)
             {
-                var heldAddress = AddressMath.ToAddress(held.Key, Block.IsIPv6);
-                return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
+                var pick = Pick(await ViewAsync(cancellationToken).ConfigureAwait(false), owner, lost);
+                if (pick.Status != AddressAllocationStatus.Allocated)
+                {
+                    return pick;
+                }
+
+                if (await CreateAsync(owner, pick.Address!, cancellationToken).ConfigureAwait(false))
+                {
+                    return pick with { Message = $"allocated {pick.Address} to {owner}" };
+                }
+
+                lost.Add(AddressMath.ToNumber(pick.Address!));
             }
-
-            for (var candidate = _first; candidate <= _last; candidate++)
-            {
-                if (used.ContainsKey(candidate))
-                {
-                    continue;
-                }
-
-                var address = AddressMath.ToAddress(candidate, Block.IsIPv6);
-                var record = new IpamAddressRecord
-                {
-                    Address = StoreKeys.AddressText(address),
-                    Block = Block.ToString(),
-                    Owner = owner,
-                    AllocatedAt = _timeProvider.GetUtcNow(),
-                };
-                var created = await _store.CreateAsync(StoreKeys.IpamAddress(_cluster, _node, address), record.ToJson(), 0, cancellationToken)
-                    .ConfigureAwait(false);
-                if (created.Succeeded)
-                {
-                    lock (_viewLock)
-                    {
-                        _view?.TryAdd(candidate, owner);
-                    }
-
-                    LogAllocated(_logger, address, owner);
-                    return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"allocated {address} to {owner}");
-                }
-
-                // Taken by another process of this node since the list (an overlapping agent restart): next one, and
-                // the view is read again for the next allocation.
-                lock (_viewLock)
-                {
-                    _view = null;
-                }
-            }
-
-            LogExhausted(_logger, Block, owner);
-            return new AddressAllocation(
-                AddressAllocationStatus.Exhausted, null, $"block {Block} of node {_node} has no free address left ({Capacity} pod addresses, all allocated)");
         }
         finally
         {
@@ -135,26 +107,7 @@ public sealed partial class PodAddressAllocator : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var used = await ViewAsync(cancellationToken).ConfigureAwait(false);
-            if (used.FirstOrDefault(u => u.Value == owner) is { Value: not null } held)
-            {
-                var heldAddress = AddressMath.ToAddress(held.Key, Block.IsIPv6);
-                return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
-            }
-
-            var skipped = skip.Select(AddressMath.ToNumber).ToHashSet();
-            for (var candidate = _first; candidate <= _last; candidate++)
-            {
-                if (!used.ContainsKey(candidate) && !skipped.Contains(candidate))
-                {
-                    var address = AddressMath.ToAddress(candidate, Block.IsIPv6);
-                    return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"picked {address} for {owner}");
-                }
-            }
-
-            LogExhausted(_logger, Block, owner);
-            return new AddressAllocation(
-                AddressAllocationStatus.Exhausted, null, $"block {Block} of node {_node} has no free address left ({Capacity} pod addresses, all allocated)");
+            return Pick(await ViewAsync(cancellationToken).ConfigureAwait(false), owner, skip.Select(AddressMath.ToNumber).ToHashSet());
         }
         finally
         {
@@ -171,11 +124,40 @@ public sealed partial class PodAddressAllocator : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(address);
-        if (!Block.Contains(address) || AddressMath.ToNumber(address) < _first || AddressMath.ToNumber(address) > _last)
+        if (!Block.Contains(address) || AddressMath.ToNumber(address) is var number && (number < _first || number > _last))
         {
             throw new ArgumentException($"{address} is not a pod address of block {Block}", nameof(address));
         }
 
+        return await CreateAsync(owner, address, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The owner's address in `used`, else the lowest free one not in `skip`, else exhaustion.
+    private AddressAllocation Pick(Dictionary<UInt128, string> used, string owner, HashSet<UInt128> skip)
+    {
+        if (used.FirstOrDefault(u => u.Value == owner) is { Value: not null } held)
+        {
+            var heldAddress = AddressMath.ToAddress(held.Key, Block.IsIPv6);
+            return new AddressAllocation(AddressAllocationStatus.Existing, heldAddress, $"{owner} already holds {heldAddress}");
+        }
+
+        for (var candidate = _first; candidate <= _last; candidate++)
+        {
+            if (!used.ContainsKey(candidate) && !skip.Contains(candidate))
+            {
+                var address = AddressMath.ToAddress(candidate, Block.IsIPv6);
+                return new AddressAllocation(AddressAllocationStatus.Allocated, address, $"picked {address} for {owner}");
+            }
+        }
+
+        LogExhausted(_logger, Block, owner);
+        return new AddressAllocation(
+            AddressAllocationStatus.Exhausted, null, $"block {Block} of node {_node} has no free address left ({Capacity} pod addresses, all allocated)");
+    }
+
+    // CAS-creates the address record; keeps the view up to date on success and drops it when the create was lost.
+    private async Task<bool> CreateAsync(string owner, IPAddress address, CancellationToken cancellationToken)
+    {
         var record = new IpamAddressRecord
         {
             Address = StoreKeys.AddressText(address),
