@@ -162,9 +162,16 @@ public sealed class BenchStatisticsTests
     [Fact]
     public void Propagation_measures_25_pods_per_pair_in_a_full_run_and_15_in_a_quick_one()
     {
-        // A full run: five repetitions of two pairs each (250 pods per side); --quick: three of one pair (45).
-        Assert.Equal((5, 25), (BenchSettings.Full.Repetitions, PropagationScenario.PodsPerRepetition(BenchSettings.Full)));
-        Assert.Equal((3, 15), (BenchSettings.Short.Repetitions, PropagationScenario.PodsPerRepetition(BenchSettings.Short)));
+        // A full run: five repetitions of three pairs each (375 pods per side); --quick: three of one pair (45).
+        Assert.Equal((5, 3, 25), (BenchSettings.Full.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Full), PropagationScenario.PodsPerRepetition(BenchSettings.Full)));
+        Assert.Equal((3, 1, 15), (BenchSettings.Short.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Short), PropagationScenario.PodsPerRepetition(BenchSettings.Short)));
+    }
+
+    [Fact]
+    public void Latency_takes_45_samples_of_a_second_in_a_full_run_and_15_in_a_quick_one()
+    {
+        Assert.Equal((45, TimeSpan.FromSeconds(1)), (LatencyScenario.Sampling(BenchSettings.Full).Repetitions, LatencyScenario.Sampling(BenchSettings.Full).Duration));
+        Assert.Equal((15, TimeSpan.FromSeconds(1)), (LatencyScenario.Sampling(BenchSettings.Short).Repetitions, LatencyScenario.Sampling(BenchSettings.Short).Duration));
     }
 
     private static BenchBed Bed(string name) => new(name, $"{name}-client", $"{name}-server", IPAddress.Loopback, 1450, null!, null!);

@@ -23,11 +23,12 @@ public sealed partial class BenchTests
     private static readonly TimeSpan ServicesLimit = TimeSpan.FromSeconds(300);
 
     [Fact]
-    public async Task Quick_connrate_prints_results_with_baseline_and_ratio_and_cleans_up()
+    public async Task Quick_connrate_and_latency_print_results_with_baseline_and_ratio_and_clean_up()
     {
         // --repetitions and --duration override the mode's settings (and the report says so); connrate samples them
-        // as R + 2 runs of at least 2 s with --quick (BenchSettings.Sampled).
-        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--quick", "--scenario", "connrate", "--repetitions", "2", "--duration", "2s", "-o", "json");
+        // as R + 2 runs of at least 2 s with --quick (BenchSettings.Sampled), latency as 3 × (R + 2) samples of 1 s
+        // measuring both sides in turn.
+        var (exit, stdout, stderr) = await RunBenchAsync("bench", "--quick", "--scenario", "connrate", "--scenario", "latency", "--repetitions", "2", "--duration", "2s", "-o", "json");
         var names = LabNamesIn(stderr);
         try
         {
@@ -37,8 +38,18 @@ public sealed partial class BenchTests
             Assert.Equal(2.0, (double)document["settings"]!["durationSeconds"]!);
             Assert.Equal(4, Regex.Matches(stderr, @"^connrate \d/4 plexus:", RegexOptions.Multiline).Count);
             Assert.Equal(4, Regex.Matches(stderr, @"^connrate \d/4 baseline:", RegexOptions.Multiline).Count);
+            Assert.Equal(12, Regex.Matches(stderr, @"^latency \d+/12 plexus: tcp rtt p50 [0-9.]+ us", RegexOptions.Multiline).Count);
+            Assert.Equal(12, Regex.Matches(stderr, @"^latency \d+/12 baseline: tcp rtt p50 [0-9.]+ us", RegexOptions.Multiline).Count);
             var results = document["results"]!.AsArray();
-            var result = Assert.Single(results)!.AsObject();
+            Assert.Equal(["tcp rtt p50", "tcp rtt p99", "tcp transactions"], results.Where(r => (string)r!["scenario"]! == "latency").Select(r => (string)r!["metric"]!));
+            foreach (var latency in results.Where(r => (string)r!["scenario"]! == "latency"))
+            {
+                Assert.True((double)latency!["plexus"]! > 0 && (double)latency["baseline"]! > 0 && (double)latency["ratio"]! > 0, latency.ToJsonString());
+                Assert.Equal(12, latency["samples"]!["plexus"]!.AsArray().Count);
+                Assert.Equal(12, latency["samples"]!["baseline"]!.AsArray().Count);
+            }
+
+            var result = Assert.Single(results, r => (string)r!["scenario"]! == "connrate")!.AsObject();
             Assert.Equal("connrate", (string)result["scenario"]!);
             Assert.False(string.IsNullOrEmpty((string?)result["metric"]));
             Assert.Equal("1/s", (string)result["unit"]!);

@@ -24,6 +24,9 @@ public sealed class LabDatapathTests
         var status = await lab.UpAsync();
         var serverIp = (string)LabUnderTest.Pod(status, "x", "b")["ip"]!;
         var sourceAgent = (int)Node(status, "n1")["agentPid"]!;
+        using var n1 = NetNs.Open(LabNames.Node(lab.Name, "c1", "n1"));
+        var before = OverlayPrograms(n1);
+        Assert.Equal(2, before.Count); // from-overlay at ingress, to-overlay at egress, on tcx
         var server = await lab.PlexusAsync("lab", "exec", "x/b", "--", "iperf3", "-s", "-1", "-D");
         Assert.True(server.ExitCode == 0, server.ToString());
 
@@ -40,7 +43,19 @@ public sealed class LabDatapathTests
         Assert.NotEqual(sourceAgent, (int)Node(restarted, "n1")["agentPid"]!);
         var probe = await lab.PlexusAsync("lab", "probe", "x/a", "x/b:8080/tcp", "--timeout", "2s");
         Assert.True(probe.ExitCode == 0, probe.ToString());
+
+        // The restarted agent swapped its own programs in: one per hook, none of the dead agent's left running.
+        await Wait.UntilAsync(() => Task.FromResult(OverlayPrograms(n1) is { Count: 2 } now && !now.Intersect(before).Any()),
+            TimeSpan.FromSeconds(10), "the overlay hooks hold the restarted agent's programs only");
     }
+
+    // The ids on the overlay device's tcx hooks, ingress then egress.
+    private static List<uint> OverlayPrograms(System.Runtime.InteropServices.SafeHandle node) => NetNs.Run(node, () =>
+    {
+        using var rtnl = new RtNetlink();
+        var hook = new TcxHook(rtnl.GetLink(DeviceNames.Overlay)!.Index);
+        return hook.QueryProgramIds(TcAttachPoint.Ingress).Concat(hook.QueryProgramIds(TcAttachPoint.Egress)).ToList();
+    });
 
     [Fact]
     public async Task Deleting_a_pod_removes_its_veth_route_and_ipcache_entries_on_every_node_within_2_s_and_then_its_identity()

@@ -32,7 +32,7 @@ public static class BenchCommand
         var output = Options.Output();
         var command = new Command("bench", "Benchmark Plexus against a plain kernel VXLAN baseline built in the same run")
         {
-            scenario, quick, repetitions, duration, output, ServerCommand(), ClientCommand(),
+            scenario, quick, repetitions, duration, output, ServerCommand(), ClientCommand(), PingPongServerCommand(), PingPongClientCommand(),
         };
         command.SetAction((parse, ct) => LabCommand.RunAsync(context(), c =>
             RunAsync(c, parse.GetValue(scenario) ?? [], Settings(parse.GetValue(quick), parse.GetValue(repetitions), parse.GetValue(duration)), parse.GetValue(output), ct)));
@@ -130,6 +130,59 @@ public static class BenchCommand
             }
 
             return ConnRate.Run(endpoint, Math.Max(1, parse.GetValue(workers)), Duration("--duration", parse.GetValue(duration)!), parse.GetValue(max), parse.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    // plexus bench pingpong-server --port P [--lifetime 1800s]: the echo server of the latency scenario.
+    private static Command PingPongServerCommand()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port", Required = true };
+        var lifetime = new Option<string>("--lifetime") { Description = "Exit after this long", DefaultValueFactory = _ => "1800s" };
+        var command = new Command("pingpong-server", "Echo TCP ping-pong messages (used by the latency scenario)") { port, lifetime };
+        command.Hidden = true;
+        command.SetAction(parse => PingPong.Serve(parse.GetValue(port), Duration("--lifetime", parse.GetValue(lifetime)!)));
+        return command;
+    }
+
+    // plexus bench pingpong-client [NETNS=]IP:PORT... --samples N --sample-duration 1s --slice 20ms: one JSON line per sample.
+    private static Command PingPongClientCommand()
+    {
+        var targets = new Argument<string[]>("targets") { Description = "[NETNS=]IP:PORT of pingpong-servers, measured in turn", Arity = ArgumentArity.OneOrMore };
+        var samples = new Option<int>("--samples") { Description = "Samples to measure", DefaultValueFactory = _ => 10 };
+        var sampleDuration = new Option<string>("--sample-duration") { Description = "Length of a sample, shared by the targets", DefaultValueFactory = _ => "1s" };
+        var slice = new Option<string>("--slice") { Description = "How long one target is measured before the next", DefaultValueFactory = _ => "20ms" };
+        var command = new Command("pingpong-client", "Time TCP ping-pong round trips to several servers in alternating slices (used by the latency scenario)") { targets, samples, sampleDuration, slice };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var parsed = new List<NetnsEndpoint>();
+            foreach (var text in parse.GetValue(targets)!)
+            {
+                if (NetnsEndpoint.Parse(text) is not { } target)
+                {
+                    Console.Error.WriteLine($"Error: targets: \"{text}\" is not [NETNS=]IP:PORT");
+                    return ExitCodes.BadInput;
+                }
+
+                parsed.Add(target);
+            }
+
+            if (parse.GetValue(samples) is < 1 or > 10_000)
+            {
+                Console.Error.WriteLine($"Error: --samples: {parse.GetValue(samples)} is not between 1 and 10000");
+                return ExitCodes.BadInput;
+            }
+
+            var length = Duration("--sample-duration", parse.GetValue(sampleDuration)!);
+            var turn = Duration("--slice", parse.GetValue(slice)!);
+            if (length <= TimeSpan.Zero || length > TimeSpan.FromMinutes(1) || turn <= TimeSpan.Zero || turn > length)
+            {
+                Console.Error.WriteLine("Error: --sample-duration must be positive and at most 1m, --slice positive and at most the sample");
+                return ExitCodes.BadInput;
+            }
+
+            return PingPong.Run(parsed, parse.GetValue(samples), length, turn, parse.InvocationConfiguration.Output);
         });
         return command;
     }

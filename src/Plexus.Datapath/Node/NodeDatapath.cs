@@ -121,13 +121,9 @@ public sealed class NodeDatapath : IDisposable
             }
 
             var datapath = new NodeDatapath(config, objects[0], objects[1], objects[2], underlay.Index, overlay.Index, overlay.Mtu);
-            var overlayHook = new TcHook(overlay.Index);
-            overlayHook.EnsureClsact();
-            overlayHook.Attach(objects[1].GetProgram(ProgramNames.FromOverlay), TcAttachPoint.Ingress);
-            overlayHook.Attach(objects[1].GetProgram(ProgramNames.ToOverlay), TcAttachPoint.Egress);
-            var underlayHook = new TcHook(underlay.Index);
-            underlayHook.EnsureClsact();
-            underlayHook.Attach(objects[2].GetProgram(ProgramNames.FromNetwork), TcAttachPoint.Ingress);
+            ProgramHooks.Attach(overlay.Index, objects[1].GetProgram(ProgramNames.FromOverlay), TcAttachPoint.Ingress);
+            ProgramHooks.Attach(overlay.Index, objects[1].GetProgram(ProgramNames.ToOverlay), TcAttachPoint.Egress);
+            ProgramHooks.Attach(underlay.Index, objects[2].GetProgram(ProgramNames.FromNetwork), TcAttachPoint.Ingress);
             datapath.UpsertIpCache(new IPNetwork(config.NodeAddress, 32),
                 new IpCacheInfo { Identity = (uint)ReservedIdentity.Host, Flags = DatapathConstants.IpCacheLocalNode });
             return datapath;
@@ -143,13 +139,8 @@ public sealed class NodeDatapath : IDisposable
         }
     }
 
-    /// <summary>Attaches from-endpoint to tc ingress of an endpoint's host-side veth (replacing what was there).</summary>
-    public void AttachEndpoint(int hostVethIndex)
-    {
-        var hook = new TcHook(hostVethIndex);
-        hook.EnsureClsact();
-        hook.Attach(FromEndpoint, TcAttachPoint.Ingress);
-    }
+    /// <summary>Attaches from-endpoint to the ingress hook of an endpoint's host-side veth (replacing what was there).</summary>
+    public void AttachEndpoint(int hostVethIndex) => ProgramHooks.Attach(hostVethIndex, FromEndpoint, TcAttachPoint.Ingress);
 
     /// <summary>Adds or replaces a local endpoint.</summary>
     public void UpsertEndpoint(IPAddress address, EndpointInfo info) => Endpoints.Update(EndpointKeyOf(address), info);

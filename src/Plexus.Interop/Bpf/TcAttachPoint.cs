@@ -1,6 +1,6 @@
 namespace Plexus.Interop.Bpf;
 
-/// <summary>The clsact hook a tc program is attached to (libbpf's <c>enum bpf_tc_attach_point</c>).</summary>
+/// <summary>The hook a tc program is attached to, on clsact or tcx (values of libbpf's <c>enum bpf_tc_attach_point</c>).</summary>
 public enum TcAttachPoint
 {
     /// <summary>BPF_TC_INGRESS: packets received by the device.</summary>

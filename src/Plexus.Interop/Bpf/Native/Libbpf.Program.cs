@@ -25,13 +25,22 @@ internal static unsafe partial class Libbpf
         public uint BatchSize;
     }
 
-    /// <summary>The leading fields of the kernel's <c>struct bpf_prog_info</c>.</summary>
+    /// <summary>The leading fields of the kernel's <c>struct bpf_prog_info</c>, up to the name.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct ProgramInfo
     {
         public uint Type;
         public uint Id;
         public fixed byte Tag[8];
+        public uint JitedLength;
+        public uint TranslatedLength;
+        public ulong JitedInstructions;
+        public ulong TranslatedInstructions;
+        public ulong LoadTime;
+        public uint CreatedByUid;
+        public uint MapIdCount;
+        public ulong MapIds;
+        public fixed byte Name[16];
     }
 
     /// <summary>bpf_program__fd(): returns the program fd (owned by the object), or a negative errno before load.</summary>
