@@ -137,7 +137,7 @@ public sealed class LabDatapathTests
 
         var nodes = await lab.PlexusAsync("status");
         Assert.True(nodes.ExitCode == 0, nodes.ToString());
-        Assert.Matches(@"(?m)^c1\s+n1\s+ok .*connected\s+10\.1\.\d+\.0/24\s+4/4 attached\s+1\s", nodes.Stdout);
+        Assert.Matches(@"(?m)^c1\s+n1\s+ok .*connected\s+10\.1\.\d+\.0/24\s+4/4 attached \(tcx 3, tc 1\)\s+1\s", nodes.Stdout);
         var endpoints = JsonNode.Parse((await lab.PlexusAsync("endpoints", "-o", "json")).Stdout)!.AsArray();
         Assert.Equal(["a", "b"], endpoints.Select(e => (string)e!["pod"]!).Order(StringComparer.Ordinal));
         var identities = JsonNode.Parse((await lab.PlexusAsync("identities", "-o", "json")).Stdout)!.AsArray();

@@ -36,7 +36,7 @@ public static class DatapathStatus
             var index = dp.Endpoints.Lookup<EndpointKey, EndpointInfo>(NodeDatapath.EndpointKeyOf(System.Net.IPAddress.Parse(endpoint.Ip)))?.IfIndex;
             programs.Add(index is { } i
                 ? Program(ProgramNames.FromEndpoint, endpoint.Interface, (int)i, TcAttachPoint.Ingress)
-                : new ProgramView(ProgramNames.FromEndpoint, endpoint.Interface, "ingress", false, 0, ProgramHooks.Mode));
+                : new ProgramView(ProgramNames.FromEndpoint, endpoint.Interface, "ingress", false, 0, null));
         }
 
         var maps = new List<MapView>
@@ -51,8 +51,8 @@ public static class DatapathStatus
 
         static ProgramView Program(string name, string device, int ifIndex, TcAttachPoint hook)
         {
-            var id = ProgramHooks.Query(ifIndex, name, hook);
-            return new ProgramView(name, device, hook == TcAttachPoint.Ingress ? "ingress" : "egress", id is not null, id ?? 0, ProgramHooks.Mode);
+            var found = ProgramHooks.Query(ifIndex, name, hook);
+            return new ProgramView(name, device, hook == TcAttachPoint.Ingress ? "ingress" : "egress", found is not null, found?.Id ?? 0, found?.Attach);
         }
 
         static MapView Map(BpfMap map, int entries) => new(map.Name, entries, map.MaxEntries);

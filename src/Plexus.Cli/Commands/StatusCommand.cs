@@ -85,7 +85,8 @@ public static class StatusCommand
             var dp = status["datapath"];
             var programs = dp?["programs"]?.AsArray() ?? [];
             var attached = programs.Count(p => p?["attached"]?.GetValue<bool>() == true);
-            var how = programs.Select(p => p?["attach"]?.GetValue<string>()).FirstOrDefault(a => a is not null);
+            var how = string.Join(", ", programs.Select(p => p?["attach"]?.GetValue<string>()).OfType<string>()
+                .GroupBy(a => a).OrderByDescending(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"));
             var maps = string.Join(" ", (dp?["maps"]?.AsArray() ?? []).Select(m =>
                 $"{m!["name"]!.GetValue<string>().Replace("plx_", "", StringComparison.Ordinal)}={m["entries"]}/{m["maxEntries"]}"));
             table.Add(
@@ -94,7 +95,7 @@ public static class StatusCommand
                 $"ok {status["version"]} pid {status["pid"]}",
                 status["store"]?["connected"]?.GetValue<bool>() == true ? "connected" : $"down: {status["store"]?["lastError"]}",
                 dp?["podCidr"]?.GetValue<string>() ?? "-",
-                dp?["enabled"]?.GetValue<bool>() == true ? $"{attached}/{programs.Count} attached{(how is null ? "" : $" ({how})")}" : "datapath off",
+                dp?["enabled"]?.GetValue<bool>() == true ? $"{attached}/{programs.Count} attached{(how.Length == 0 ? "" : $" ({how})")}" : "datapath off",
                 $"{dp?["endpoints"] ?? 0}",
                 maps.Length == 0 ? "-" : maps);
         }

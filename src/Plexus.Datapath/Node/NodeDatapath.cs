@@ -121,9 +121,9 @@ public sealed class NodeDatapath : IDisposable
             }
 
             var datapath = new NodeDatapath(config, objects[0], objects[1], objects[2], underlay.Index, overlay.Index, overlay.Mtu);
-            ProgramHooks.Attach(overlay.Index, objects[1].GetProgram(ProgramNames.FromOverlay), TcAttachPoint.Ingress);
-            ProgramHooks.Attach(overlay.Index, objects[1].GetProgram(ProgramNames.ToOverlay), TcAttachPoint.Egress);
-            ProgramHooks.Attach(underlay.Index, objects[2].GetProgram(ProgramNames.FromNetwork), TcAttachPoint.Ingress);
+            ProgramHooks.AttachToNodeDevice(overlay.Index, objects[1].GetProgram(ProgramNames.FromOverlay), TcAttachPoint.Ingress);
+            ProgramHooks.AttachToNodeDevice(overlay.Index, objects[1].GetProgram(ProgramNames.ToOverlay), TcAttachPoint.Egress);
+            ProgramHooks.AttachToNodeDevice(underlay.Index, objects[2].GetProgram(ProgramNames.FromNetwork), TcAttachPoint.Ingress);
             datapath.UpsertIpCache(new IPNetwork(config.NodeAddress, 32),
                 new IpCacheInfo { Identity = (uint)ReservedIdentity.Host, Flags = DatapathConstants.IpCacheLocalNode });
             return datapath;
@@ -140,7 +140,7 @@ public sealed class NodeDatapath : IDisposable
     }
 
     /// <summary>Attaches from-endpoint to the ingress hook of an endpoint's host-side veth (replacing what was there).</summary>
-    public void AttachEndpoint(int hostVethIndex) => ProgramHooks.Attach(hostVethIndex, FromEndpoint, TcAttachPoint.Ingress);
+    public void AttachEndpoint(int hostVethIndex) => ProgramHooks.AttachToEndpoint(hostVethIndex, FromEndpoint, TcAttachPoint.Ingress);
 
     /// <summary>Adds or replaces a local endpoint.</summary>
     public void UpsertEndpoint(IPAddress address, EndpointInfo info) => Endpoints.Update(EndpointKeyOf(address), info);

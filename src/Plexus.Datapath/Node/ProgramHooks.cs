@@ -3,30 +3,27 @@ using Plexus.Interop.Bpf;
 namespace Plexus.Datapath.Node;
 
 /// <summary>
-/// Where the node's programs run: on the device's tcx hooks when the kernel has them (6.6 and later, as Cilium does),
-/// otherwise as direct-action filters on a clsact qdisc. tcx runs a program without the qdisc and classifier layers,
-/// which is several microseconds less per connection (see docs/benchmarks.md).
+/// Where the node's programs run. On the node's own devices (the overlay and the underlay, set up once) they go on tcx
+/// hooks when the kernel has them (6.6 and later, as Cilium does), which run a program without the qdisc and classifier
+/// layers of clsact. On endpoint veths they go on clsact: a device's first tcx program costs an RCU grace period
+/// (6–10 ms here, 0.5–1.5 ms for a clsact qdisc and filter), paid by every pod create.
 /// </summary>
 /// <remarks>Calls act in the network namespace of the calling thread, like <see cref="TcHook"/> and <see cref="TcxHook"/>.</remarks>
 public static class ProgramHooks
 {
-    /// <summary>"tcx" or "tc": how this kernel's programs are attached.</summary>
-    public static string Mode => TcxHook.IsSupported ? "tcx" : "tc";
-
     /// <summary>
-    /// Attaches <paramref name="program"/> to a device's hook, atomically in the place of the program of the same name
-    /// (an agent restart). With tcx, a clsact filter of an agent from before tcx at that hook is removed afterwards,
-    /// so a packet is not processed twice.
+    /// Attaches <paramref name="program"/> to a node device's hook: on tcx when the kernel has it, atomically in the place
+    /// of the program of the same name (an agent restart), then removes a clsact filter an agent from before tcx left
+    /// there (it would no longer run, but would be reported); otherwise as a clsact filter.
     /// </summary>
     /// <returns>The kernel id of the attached program.</returns>
-    public static uint Attach(int ifIndex, BpfProgram program, TcAttachPoint attachPoint)
+    public static uint AttachToNodeDevice(int ifIndex, BpfProgram program, TcAttachPoint attachPoint)
     {
         ArgumentNullException.ThrowIfNull(program);
         var tc = new TcHook(ifIndex);
         if (!TcxHook.IsSupported)
         {
-            tc.EnsureClsact();
-            return tc.Attach(program, attachPoint).ProgramId;
+            return AttachToClsact(tc, program, attachPoint);
         }
 
         var attached = new TcxHook(ifIndex).Attach(program, attachPoint);
@@ -38,9 +35,31 @@ public static class ProgramHooks
         return attached.ProgramId;
     }
 
-    /// <summary>The id of the program named <paramref name="programName"/> at a device's hook, or null when it is not attached.</summary>
-    public static uint? Query(int ifIndex, string programName, TcAttachPoint attachPoint) =>
-        TcxHook.IsSupported
-            ? new TcxHook(ifIndex).FindProgram(attachPoint, programName)
-            : new TcHook(ifIndex).QueryProgramId(attachPoint);
+    /// <summary>Attaches <paramref name="program"/> to an endpoint veth's hook as a clsact filter (replacing the one there).</summary>
+    /// <returns>The kernel id of the attached program.</returns>
+    public static uint AttachToEndpoint(int ifIndex, BpfProgram program, TcAttachPoint attachPoint)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return AttachToClsact(new TcHook(ifIndex), program, attachPoint);
+    }
+
+    /// <summary>
+    /// Where the program named <paramref name="programName"/> runs at a device's hook: its id and "tcx" or "tc"; null when
+    /// it is not attached. A tcx program runs before (and, returning a verdict, instead of) the clsact filters.
+    /// </summary>
+    public static (uint Id, string Attach)? Query(int ifIndex, string programName, TcAttachPoint attachPoint)
+    {
+        if (TcxHook.IsSupported && new TcxHook(ifIndex).FindProgram(attachPoint, programName) is { } id)
+        {
+            return (id, "tcx");
+        }
+
+        return new TcHook(ifIndex).QueryProgramId(attachPoint) is { } filter ? (filter, "tc") : null;
+    }
+
+    private static uint AttachToClsact(TcHook hook, BpfProgram program, TcAttachPoint attachPoint)
+    {
+        hook.EnsureClsact();
+        return hook.Attach(program, attachPoint).ProgramId;
+    }
 }
