@@ -11,7 +11,7 @@ ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 ARTIFACTS="$ROOT/artifacts"
 
-DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iputils-ping etcd-server etcd-client iperf3 sockperf iptables prometheus python3 make)
+DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iputils-ping etcd-server etcd-client iperf3 iptables prometheus python3 make)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
