@@ -116,19 +116,24 @@ public static class PingPong
         }
     }
 
-    /// <summary>The figures of round trips <paramref name="ticks"/> (Stopwatch ticks; sorted in place) measured over <paramref name="spentTicks"/>.</summary>
-    public static PingPongFigures Figures(Span<long> ticks, long spentTicks)
+    /// <summary>The figures of round trips <paramref name="ticks"/> (Stopwatch ticks) measured over <paramref name="spentTicks"/>; percentiles by nearest rank.</summary>
+    public static PingPongFigures Figures(ReadOnlySpan<long> ticks, long spentTicks)
     {
         if (ticks.IsEmpty || spentTicks <= 0)
         {
             throw new BenchException("a ping-pong sample measured no round trip");
         }
 
-        ticks.Sort();
         var microsecondsPerTick = 1e6 / Stopwatch.Frequency;
+        var microseconds = new double[ticks.Length];
+        for (var i = 0; i < ticks.Length; i++)
+        {
+            microseconds[i] = ticks[i] * microsecondsPerTick;
+        }
+
         return new PingPongFigures(
-            Math.Round(Rank(ticks, 0.50) * microsecondsPerTick, 3),
-            Math.Round(Rank(ticks, 0.99) * microsecondsPerTick, 3),
+            Math.Round(BenchResult.Percentile(microseconds, 50), 3),
+            Math.Round(BenchResult.Percentile(microseconds, 99), 3),
             Math.Round(ticks.Length / (spentTicks / (double)Stopwatch.Frequency), 1),
             ticks.Length);
     }
@@ -146,9 +151,6 @@ public static class PingPong
         return [.. targets.Select(t => new PingPongFigures(
             t!["p50"]!.GetValue<double>(), t["p99"]!.GetValue<double>(), t["perSecond"]!.GetValue<double>(), t["count"]!.GetValue<long>()))];
     }
-
-    // Nearest rank: the smallest value with at least a fraction q of all values at or below it.
-    private static long Rank(ReadOnlySpan<long> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static Socket Connect(NetnsEndpoint target)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Plexus.Lab.Processes;
+using Plexus.Lab.Runtime;
 
 namespace Plexus.Cli.Bench;
 
@@ -183,59 +184,7 @@ public abstract class BenchScenario
         return samples;
     }
 
-    /// <summary>
-    /// Runs a client that measures <paramref name="beds"/> in turn (<see cref="PingPong"/>, <see cref="ConnRate.RunInterleaved"/>):
-    /// <paramref name="argv"/> is its command line, which prints one line per sample that <paramref name="parse"/> turns into
-    /// each bed's values (in bed order, one per metric; null for other lines). Prints each sample as
-    /// <paramref name="label"/> and returns every value, paired by sample.
-    /// </summary>
-    protected static async Task<BenchSamples> InterleavedAsync(
-        IReadOnlyList<BenchBed> beds, IReadOnlyList<BenchMetric> metrics, IReadOnlyList<string> argv, int count, TimeSpan timeout,
-        Func<string, IReadOnlyList<double[]>?> parse, string label, Action<string> progress, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(beds);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(argv);
-        ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(progress);
-        var samples = new BenchSamples(beds, metrics.Count);
-        var seen = 0;
-        var info = new System.Diagnostics.ProcessStartInfo(argv[0]) { UseShellExecute = false };
-        foreach (var arg in argv.Skip(1))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["PATH"] = Binaries.SearchPath();
-        await BenchProcess.RunAsync(info, $"{label} client", timeout, line =>
-        {
-            if (parse(line) is not { } values)
-            {
-                return;
-            }
-
-            if (values.Count != beds.Count || values.Any(v => v.Length != metrics.Count))
-            {
-                throw new BenchException($"{label} client reported a sample of another shape: {line}");
-            }
-
-            seen++;
-            for (var b = 0; b < beds.Count; b++)
-            {
-                for (var m = 0; m < metrics.Count; m++)
-                {
-                    samples.Add(beds[b], m, values[b][m]);
-                }
-
-                var shown = metrics.Select((m, i) => $"{m.Name} {BenchResult.Format(values[b][i])} {m.Unit}");
-                progress($"{label} {seen.ToString(CultureInfo.InvariantCulture)}/{count.ToString(CultureInfo.InvariantCulture)} {beds[b].Name}: {string.Join(", ", shown)}");
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        return seen == count ? samples
-            : throw new BenchException($"{label} client reported {seen.ToString(CultureInfo.InvariantCulture)} of {count.ToString(CultureInfo.InvariantCulture)} samples");
-    }
-
-    /// <summary>The plexus binary the tools run as (<c>plexus bench connrate-client</c> and the like).</summary>
+    /// <summary>The plexus binary the bench tools run as (<c>plexus bench connrate-client</c>, <c>pingpong-client</c>).</summary>
     protected static string PlexusBinary() => Binaries.FindPlexus("plexus") ?? "plexus";
 
     /// <summary>Seconds as a tool argument.</summary>
@@ -379,15 +328,47 @@ public sealed class LatencyScenario : BenchScenario
         try
         {
             var sampling = Sampling(settings);
+            var count = sampling.Repetitions;
             string[] argv =
             [
                 .. ThroughputScenario.PinTo(0), PlexusBinary(), "bench", "pingpong-client",
                 .. beds.Select(b => new NetnsEndpoint(b.ClientNetns, new IPEndPoint(b.ServerIp, Port)).ToString()),
-                "--samples", sampling.Repetitions.ToString(CultureInfo.InvariantCulture), "--sample-duration", Seconds(sampling.Duration) + "s",
+                "--samples", count.ToString(CultureInfo.InvariantCulture), "--sample-duration", Seconds(sampling.Duration) + "s",
                 "--slice", $"{Slice.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms",
             ];
-            var samples = await InterleavedAsync(beds, Metrics, argv, sampling.Repetitions, (sampling.Repetitions * sampling.Duration) + TimeSpan.FromSeconds(30),
-                line => PingPong.ParseSample(line)?.Select(f => new[] { f.P50, f.P99, f.PerSecond }).ToList(), Name, progress, cancellationToken).ConfigureAwait(false);
+            var samples = new BenchSamples(beds, Metrics.Count);
+            var seen = 0;
+            // The client opens each connection inside its side's client pod; the process itself runs in Plexus's.
+            await BenchProcess.RunAsync(NetnsCommand.StartInfo(plexus.ClientNetns, argv), "pingpong-client", (count * sampling.Duration) + TimeSpan.FromSeconds(30), line =>
+            {
+                if (PingPong.ParseSample(line) is not { } figures)
+                {
+                    return;
+                }
+
+                if (figures.Count != beds.Length)
+                {
+                    throw new BenchException($"pingpong-client reported {figures.Count} targets for {beds.Length}: {line}");
+                }
+
+                seen++;
+                for (var b = 0; b < beds.Length; b++)
+                {
+                    double[] values = [figures[b].P50, figures[b].P99, figures[b].PerSecond];
+                    for (var m = 0; m < values.Length; m++)
+                    {
+                        samples.Add(beds[b], m, values[m]);
+                    }
+
+                    var shown = Metrics.Select((metric, i) => $"{metric.Name} {BenchResult.Format(values[i])} {metric.Unit}");
+                    progress($"latency {seen.ToString(CultureInfo.InvariantCulture)}/{count.ToString(CultureInfo.InvariantCulture)} {beds[b].Name}: {string.Join(", ", shown)}");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            if (seen != count)
+            {
+                throw new BenchException($"pingpong-client reported {seen.ToString(CultureInfo.InvariantCulture)} of {count.ToString(CultureInfo.InvariantCulture)} samples");
+            }
+
             return [.. Metrics.Select((m, i) => Result(m, samples, plexus, baseline, i))];
         }
         finally
@@ -442,17 +423,16 @@ public sealed class ConnRateScenario : BenchScenario
     /// <summary>Starts <c>plexus bench connrate-server</c> on TCP <paramref name="port"/> in <paramref name="bed"/>'s server pod.</summary>
     public static async Task<BenchProcess?> StartServerAsync(BenchBed bed, int port, CancellationToken cancellationToken) =>
         await BenchProcess.StartServerAsync(bed.ServerNetns,
-            [Plexus(), "bench", "connrate-server", "--port", $"{port}", "--lifetime", Seconds(ServerLifetime)], port, cancellationToken).ConfigureAwait(false);
+            [PlexusBinary(), "bench", "connrate-server", "--port", $"{port}", "--lifetime", Seconds(ServerLifetime)], port, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Runs <c>plexus bench connrate-client</c> against <paramref name="target"/> from <paramref name="bed"/>'s client pod; connections per second.</summary>
     public static async Task<double> RateAsync(BenchBed bed, IPEndPoint target, BenchSettings settings, CancellationToken cancellationToken)
     {
         var output = await BenchProcess.RunAsync(bed.ClientNetns,
-            [Plexus(), "bench", "connrate-client", target.ToString(), "--duration", Seconds(settings.Duration),
+            [PlexusBinary(), "bench", "connrate-client", target.ToString(), "--duration", Seconds(settings.Duration),
                 "--workers", $"{ClientWorkers}", "--max", MaxConnections.ToString(CultureInfo.InvariantCulture)],
             settings.ToolTimeout, cancellationToken).ConfigureAwait(false);
         return ConnRate.ParseRate(output);
     }
 
-    private static string Plexus() => Binaries.FindPlexus("plexus") ?? "plexus";
 }

@@ -57,16 +57,7 @@ public sealed unsafe class TcxHook
     public uint? FindProgram(TcAttachPoint attachPoint, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var kernelName = KernelName(name);
-        foreach (var id in QueryProgramIds(attachPoint))
-        {
-            if (ProgramName(id) == kernelName)
-            {
-                return id;
-            }
-        }
-
-        return null;
+        return Find(QueryProgramIds(attachPoint), name);
     }
 
     /// <summary>
@@ -88,17 +79,7 @@ public sealed unsafe class TcxHook
                 return new TcxAttachment(IfIndex, attachPoint, program.Id, null);
             }
 
-            uint? old = null;
-            var kernelName = KernelName(program.Name);
-            foreach (var id in ids)
-            {
-                if (ProgramName(id) == kernelName)
-                {
-                    old = id;
-                    break;
-                }
-            }
-
+            var old = Find(ids, program.Name);
             var rc = old is { } oldId ? Replace(program, attachPoint, oldId) : Add(program, attachPoint);
             if (rc == 0)
             {
@@ -164,6 +145,21 @@ public sealed unsafe class TcxHook
         return bytes.Length <= KernelNameLength ? name : System.Text.Encoding.UTF8.GetString(bytes, 0, KernelNameLength);
     }
 
+    // The first of `ids` whose kernel name is `name`'s.
+    private static uint? Find(IReadOnlyList<uint> ids, string name)
+    {
+        var kernelName = KernelName(name);
+        foreach (var id in ids)
+        {
+            if (ProgramName(id) == kernelName)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     private int Add(BpfProgram program, TcAttachPoint attachPoint)
     {
         var options = new Libbpf.ProgramAttachOptions { Size = (nuint)sizeof(Libbpf.ProgramAttachOptions) };
@@ -206,8 +202,7 @@ public sealed unsafe class TcxHook
     private static bool Probe()
     {
         // The loopback device is ifindex 1 in every namespace; a kernel without tcx rejects the attach type with EINVAL.
-        var count = 0u;
-        var options = new Libbpf.ProgramQueryOptions { Size = (nuint)sizeof(Libbpf.ProgramQueryOptions), ProgramCount = count };
+        var options = new Libbpf.ProgramQueryOptions { Size = (nuint)sizeof(Libbpf.ProgramQueryOptions) };
         return Libbpf.ProgramQuery(1, Libbpf.AttachTcxIngress, &options) == 0;
     }
 }
