@@ -81,6 +81,132 @@ public sealed class IdentityAllocatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Labels_released_and_acquired_again_take_one_transaction_that_references_and_rewrites_the_identity()
+    {
+        var store = new InterceptingStore(_store);
+        var allocator = Track(new IdentityAllocator(store, "n1", 0, NullLogger<IdentityAllocator>.Instance));
+        var first = await allocator.AcquireAsync(Pod("web"), _lease);
+        Assert.True(await allocator.ReleaseAsync(first.Identity));
+        var before = await _store.GetAsync("plexus/identities/id/256");
+        Assert.NotNull(before);
+        var (gets, puts, transacts) = (store.Gets, store.Puts, store.Transacts);
+
+        var again = await allocator.AcquireAsync(Pod("web"), _lease);
+
+        Assert.Equal((IdentityAllocationStatus.Found, 256u), (again.Status, again.Identity));
+        Assert.Equal((gets, puts, transacts + 1), (store.Gets, store.Puts, store.Transacts));
+        Assert.Equal(_lease, (await _store.GetAsync("plexus/identities/refs/256/n1"))?.Lease);
+        Assert.Equal(1, allocator.Held[256].Count);
+        // A collector that read the id key before the reference can no longer delete it.
+        Assert.False((await _store.DeleteIfAsync("plexus/identities/id/256", before.ModRevision)).Succeeded);
+        Assert.True(await allocator.ReleaseAsync(256));
+        Assert.Null(await _store.GetAsync("plexus/identities/refs/256/n1"));
+    }
+
+    [Fact]
+    public async Task Labels_another_node_referenced_since_the_release_are_acquired_again_with_the_keys_as_they_are_now()
+    {
+        var n1 = Allocator("n1");
+        var first = await n1.AcquireAsync(Pod("web"), _lease);
+        await n1.ReleaseAsync(first.Identity);
+        Assert.Equal(first.Identity, (await Allocator("n2").AcquireAsync(Pod("web"), _lease)).Identity); // rewrites the id key
+
+        var again = await n1.AcquireAsync(Pod("web"), _lease);
+
+        Assert.Equal((IdentityAllocationStatus.Found, first.Identity), (again.Status, again.Identity));
+        Assert.NotNull(await _store.GetAsync("plexus/identities/refs/256/n1"));
+        Assert.NotNull(await _store.GetAsync("plexus/identities/refs/256/n2"));
+    }
+
+    [Fact]
+    public async Task Labels_whose_identity_was_collected_after_the_release_get_a_new_one()
+    {
+        var n1 = Allocator("n1");
+        var web = Pod("web");
+        await n1.AcquireAsync(web, _lease);
+        await n1.ReleaseAsync(256);
+        // The collector removes 256 and its index entry; another label set then gets the number.
+        await _store.DeleteAsync("plexus/identities/id/256");
+        await _store.DeleteAsync(StoreKeys.IdentityByLabels(web));
+        Assert.Equal((IdentityAllocationStatus.Created, 256u), ((await Allocator("n2").AcquireAsync(Pod("db"), _lease)) is var db ? (db.Status, db.Identity) : default));
+
+        var again = await n1.AcquireAsync(web, _lease);
+
+        Assert.Equal((IdentityAllocationStatus.Created, 257u), (again.Status, again.Identity));
+        Assert.Equal(web.Canonical, (await _store.GetAsync("plexus/identities/id/257"))?.Value);
+        Assert.Equal(Pod("db").Canonical, (await _store.GetAsync("plexus/identities/id/256"))?.Value);
+        Assert.Null(await _store.GetAsync("plexus/identities/refs/256/n1"));
+    }
+
+    [Fact]
+    public async Task A_collection_racing_a_reacquisition_loses_to_it()
+    {
+        var store = new InterceptingStore(_store);
+        var allocator = Track(new IdentityAllocator(store, "n1", 0, NullLogger<IdentityAllocator>.Instance));
+        await allocator.AcquireAsync(Pod("web"), _lease);
+        await allocator.ReleaseAsync(256);
+        // The collector saw no references and read the id key; the reacquisition's transaction runs before its delete.
+        var seen = await _store.GetAsync("plexus/identities/id/256");
+        Assert.NotNull(seen);
+
+        var again = await allocator.AcquireAsync(Pod("web"), _lease);
+        var collected = await _store.DeleteIfAsync("plexus/identities/id/256", seen.ModRevision);
+
+        Assert.Equal(256u, again.Identity);
+        Assert.False(collected.Succeeded);
+        Assert.Equal(Pod("web").Canonical, (await _store.GetAsync("plexus/identities/id/256"))?.Value);
+    }
+
+    [Fact]
+    public async Task A_collection_just_before_a_reacquisition_sends_it_the_general_way()
+    {
+        var store = new InterceptingStore(_store);
+        var allocator = Track(new IdentityAllocator(store, "n1", 0, NullLogger<IdentityAllocator>.Instance));
+        var web = Pod("web");
+        await allocator.AcquireAsync(web, _lease);
+        await allocator.ReleaseAsync(256);
+        var collected = false;
+        store.BeforeTransact = async (_, _) =>
+        {
+            if (!collected)
+            {
+                collected = true;
+                var id = await _store.GetAsync("plexus/identities/id/256");
+                Assert.True((await _store.DeleteIfAsync("plexus/identities/id/256", id!.ModRevision)).Succeeded);
+            }
+        };
+
+        var again = await allocator.AcquireAsync(web, _lease);
+
+        // The index still named 256, so the general path repairs it and creates the labels anew (256 is free again).
+        Assert.Equal((IdentityAllocationStatus.Created, 256u), (again.Status, again.Identity));
+        Assert.Equal(web.Canonical, (await _store.GetAsync("plexus/identities/id/256"))?.Value);
+        Assert.NotNull(await _store.GetAsync("plexus/identities/refs/256/n1"));
+    }
+
+    [Fact]
+    public async Task Only_the_most_recent_releases_are_remembered()
+    {
+        var store = new InterceptingStore(_store);
+        var allocator = Track(new IdentityAllocator(store, "n1", 0, NullLogger<IdentityAllocator>.Instance));
+        var count = IdentityAllocator.ReleasedLimit + 1;
+        for (var i = 0; i < count; i++)
+        {
+            var allocation = await allocator.AcquireAsync(Pod($"app{i}"), _lease);
+            await allocator.ReleaseAsync(allocation.Identity);
+        }
+
+        var gets = store.Gets;
+        var newest = await allocator.AcquireAsync(Pod($"app{count - 1}"), _lease);
+        Assert.Equal(gets, store.Gets);
+        var oldest = await allocator.AcquireAsync(Pod("app0"), _lease);
+
+        Assert.True(store.Gets > gets); // the general path reads the labels index
+        Assert.Equal((IdentityAllocationStatus.Found, 256u), (oldest.Status, oldest.Identity));
+        Assert.Equal(IdentityAllocationStatus.Found, newest.Status);
+    }
+
+    [Fact]
     public async Task A_cluster_id_moves_numbers_into_its_range()
     {
         var allocator = Allocator("n1", clusterId: 3);
@@ -262,9 +388,11 @@ public sealed class IdentityAllocatorTests : IAsyncLifetime
 
     internal static IdentityLabels Pod(string app) => IdentityLabels.ForPod("c1", "x", new Dictionary<string, string> { ["app"] = app });
 
-    private IdentityAllocator Allocator(string node, int clusterId = 0)
+    private IdentityAllocator Allocator(string node, int clusterId = 0) =>
+        Track(new IdentityAllocator(_store, node, clusterId, NullLogger<IdentityAllocator>.Instance));
+
+    private IdentityAllocator Track(IdentityAllocator allocator)
     {
-        var allocator = new IdentityAllocator(_store, node, clusterId, NullLogger<IdentityAllocator>.Instance);
         _allocators.Add(allocator);
         return allocator;
     }

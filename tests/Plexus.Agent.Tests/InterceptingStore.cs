@@ -36,8 +36,12 @@ internal sealed class InterceptingStore(IStore inner) : IStore
         return AfterList is { } rewrite ? rewrite(prefix, result) : result;
     }
 
+    /// <summary>How many PutAsync calls reached the inner store.</summary>
+    public int Puts { get; private set; }
+
     public async Task<long> PutAsync(string key, string value, long lease = 0, CancellationToken cancellationToken = default)
     {
+        Puts++;
         if (BeforePut is { } hook)
         {
             await hook(key);
@@ -69,9 +73,13 @@ internal sealed class InterceptingStore(IStore inner) : IStore
     /// <summary>Runs before a TransactAsync; gets the compares and the success ops.</summary>
     public Func<IReadOnlyList<StoreCompare>, IReadOnlyList<StoreOp>, Task>? BeforeTransact { get; set; }
 
+    /// <summary>How many TransactAsync calls reached the inner store.</summary>
+    public int Transacts { get; private set; }
+
     public async Task<TxnResult> TransactAsync(
         IReadOnlyList<StoreCompare> compares, IReadOnlyList<StoreOp> onSuccess, IReadOnlyList<StoreOp> onFailure, CancellationToken cancellationToken = default)
     {
+        Transacts++;
         if (BeforeTransact is { } hook)
         {
             await hook(compares, onSuccess);

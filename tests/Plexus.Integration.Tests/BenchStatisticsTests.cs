@@ -160,11 +160,26 @@ public sealed class BenchStatisticsTests
     }
 
     [Fact]
-    public void Propagation_measures_25_pods_per_pair_in_a_full_run_and_15_in_a_quick_one()
+    public void Machine_usage_counts_everything_but_idle_and_iowait_as_busy()
     {
-        // A full run: five repetitions of three pairs each (375 pods per side); --quick: three of one pair (45).
-        Assert.Equal((5, 3, 25), (BenchSettings.Full.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Full), PropagationScenario.PodsPerRepetition(BenchSettings.Full)));
-        Assert.Equal((3, 1, 15), (BenchSettings.Short.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Short), PropagationScenario.PodsPerRepetition(BenchSettings.Short)));
+        var before = MachineUsage.Parse("cpu  100 10 50 800 40 0 0 0 0 0");
+        var after = MachineUsage.Parse("cpu  130 10 70 1220 60 5 5 0 20 0");
+
+        Assert.Equal((160L, 1000L), before);
+        Assert.Equal(12.0, MachineUsage.BusyPercent(before, after), 6); // 60 busy of 500 (guest is inside user)
+        Assert.Equal(0, MachineUsage.BusyPercent(before, before));
+        var error = Assert.Throws<BenchException>(() => MachineUsage.Parse("intr 1 2 3"));
+        Assert.Contains("/proc/stat", error.Message, StringComparison.Ordinal);
+        var (busy, total) = MachineUsage.Read();
+        Assert.InRange(busy, 0, total);
+    }
+
+    [Fact]
+    public void Propagation_measures_50_pods_per_round_in_a_full_run_and_15_in_a_quick_one()
+    {
+        // A full run: five repetitions of three pairs of rounds each (750 pods per side); --quick: three of one pair (45).
+        Assert.Equal((5, 3, 50), (BenchSettings.Full.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Full), PropagationScenario.PodsPerRound(BenchSettings.Full)));
+        Assert.Equal((3, 1, 15), (BenchSettings.Short.Repetitions, PropagationScenario.PairsPerRepetition(BenchSettings.Short), PropagationScenario.PodsPerRound(BenchSettings.Short)));
     }
 
     [Fact]
