@@ -51,6 +51,43 @@ public sealed class EtcdControlPlaneTests(EtcdFixture etcd)
     }
 
     [Fact]
+    public async Task Nodes_releasing_and_reacquiring_the_same_labels_in_turns_keep_one_identity_and_their_references()
+    {
+        await using var store = await etcd.CreateEmptyStoreAsync();
+        var lease = (await store.GrantLeaseAsync(LeaseTtl)).Id;
+        var allocators = Enumerable.Range(0, 3).Select(i => new IdentityAllocator(store, $"n{i}", 0, NullLogger<IdentityAllocator>.Instance)).ToList();
+        try
+        {
+            var first = await allocators[0].AcquireAsync(IdentityAllocatorTests.Pod("web"), lease);
+            for (var turn = 0; turn < 6; turn++)
+            {
+                // Each node drops its last user and takes the labels again while the others do the same in parallel: the
+                // one-transaction path meets id keys the others rewrote since.
+                var results = await Task.WhenAll(allocators.Select((a, i) => Task.Run(async () =>
+                {
+                    if (a.Held.ContainsKey(first.Identity))
+                    {
+                        Assert.True(await a.ReleaseAsync(first.Identity));
+                    }
+
+                    return await a.AcquireAsync(IdentityAllocatorTests.Pod("web"), lease);
+                }))).WaitAsync(TimeSpan.FromSeconds(60));
+
+                Assert.All(results, r => Assert.Equal((IdentityAllocationStatus.Found, first.Identity), (r.Status, r.Identity)));
+            }
+
+            var refs = await store.ListAsync(StoreKeys.IdentityRefs(first.Identity));
+            Assert.Equal(3, refs.Items.Count);
+            Assert.All(refs.Items, r => Assert.Equal(lease, r.Lease));
+            Assert.Single((await store.ListAsync(StoreKeys.IdentityIdsPrefix)).Items);
+        }
+        finally
+        {
+            allocators.ForEach(a => a.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Nodes_racing_for_different_labels_get_distinct_identities_in_their_cluster_range()
     {
         await using var store = await etcd.CreateEmptyStoreAsync();
