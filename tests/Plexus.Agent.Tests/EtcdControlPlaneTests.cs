@@ -51,19 +51,15 @@ public sealed class EtcdControlPlaneTests(EtcdFixture etcd)
     }
 
     [Fact]
-    public async Task Nodes_releasing_and_reacquiring_the_same_labels_in_turns_keep_one_identity_and_their_references()
-    {
-        await using var store = await etcd.CreateEmptyStoreAsync();
-        var lease = (await store.GrantLeaseAsync(LeaseTtl)).Id;
-        var allocators = Enumerable.Range(0, 3).Select(i => new IdentityAllocator(store, $"n{i}", 0, NullLogger<IdentityAllocator>.Instance)).ToList();
-        try
+    public async Task Nodes_releasing_and_reacquiring_the_same_labels_in_turns_keep_one_identity_and_their_references() =>
+        await WithAllocatorsAsync(3, 0, async (store, lease, allocators) =>
         {
             var first = await allocators[0].AcquireAsync(IdentityAllocatorTests.Pod("web"), lease);
             for (var turn = 0; turn < 6; turn++)
             {
                 // Each node drops its last user and takes the labels again while the others do the same in parallel: the
                 // one-transaction path meets id keys the others rewrote since.
-                var results = await Task.WhenAll(allocators.Select((a, i) => Task.Run(async () =>
+                var results = await Task.WhenAll(allocators.Select(a => Task.Run(async () =>
                 {
                     if (a.Held.ContainsKey(first.Identity))
                     {
@@ -80,20 +76,11 @@ public sealed class EtcdControlPlaneTests(EtcdFixture etcd)
             Assert.Equal(3, refs.Items.Count);
             Assert.All(refs.Items, r => Assert.Equal(lease, r.Lease));
             Assert.Single((await store.ListAsync(StoreKeys.IdentityIdsPrefix)).Items);
-        }
-        finally
-        {
-            allocators.ForEach(a => a.Dispose());
-        }
-    }
+        });
 
     [Fact]
-    public async Task Nodes_racing_for_different_labels_get_distinct_identities_in_their_cluster_range()
-    {
-        await using var store = await etcd.CreateEmptyStoreAsync();
-        var lease = (await store.GrantLeaseAsync(LeaseTtl)).Id;
-        var allocators = Enumerable.Range(0, 12).Select(i => new IdentityAllocator(store, $"n{i}", 5, NullLogger<IdentityAllocator>.Instance)).ToList();
-        try
+    public async Task Nodes_racing_for_different_labels_get_distinct_identities_in_their_cluster_range() =>
+        await WithAllocatorsAsync(12, 5, async (store, lease, allocators) =>
         {
             var results = await Task.WhenAll(allocators.Select((a, i) => Task.Run(() => a.AcquireAsync(IdentityAllocatorTests.Pod($"app{i % 6}"), lease))))
                 .WaitAsync(TimeSpan.FromSeconds(60));
@@ -107,12 +94,7 @@ public sealed class EtcdControlPlaneTests(EtcdFixture etcd)
             }
 
             Assert.Equal(6, (await store.ListAsync(StoreKeys.IdentityIdsPrefix)).Items.Count);
-        }
-        finally
-        {
-            allocators.ForEach(a => a.Dispose());
-        }
-    }
+        });
 
     [Fact]
     public async Task Refs_vanish_with_a_revoked_lease_and_the_collector_deletes_the_identity_after_the_grace_period()
@@ -241,4 +223,21 @@ public sealed class EtcdControlPlaneTests(EtcdFixture etcd)
 
     private static BlockAllocator Blocks(IStore store, string node, Cidr podCidr) =>
         new(store, "c1", node, podCidr, BlockAllocator.DefaultBlockPrefixLength, TimeProvider.System, NullLogger<BlockAllocator>.Instance);
+
+    // Runs `body` with `count` allocators (nodes n0…) of cluster `clusterId` on one fresh store and a lease of it, and
+    // disposes them afterwards.
+    private async Task WithAllocatorsAsync(int count, int clusterId, Func<IStore, long, IReadOnlyList<IdentityAllocator>, Task> body)
+    {
+        await using var store = await etcd.CreateEmptyStoreAsync();
+        var lease = (await store.GrantLeaseAsync(LeaseTtl)).Id;
+        var allocators = Enumerable.Range(0, count).Select(i => new IdentityAllocator(store, $"n{i}", clusterId, NullLogger<IdentityAllocator>.Instance)).ToList();
+        try
+        {
+            await body(store, lease, allocators);
+        }
+        finally
+        {
+            allocators.ForEach(a => a.Dispose());
+        }
+    }
 }

@@ -128,7 +128,8 @@ public sealed class IdentityAllocatorTests : IAsyncLifetime
         // The collector removes 256 and its index entry; another label set then gets the number.
         await _store.DeleteAsync("plexus/identities/id/256");
         await _store.DeleteAsync(StoreKeys.IdentityByLabels(web));
-        Assert.Equal((IdentityAllocationStatus.Created, 256u), ((await Allocator("n2").AcquireAsync(Pod("db"), _lease)) is var db ? (db.Status, db.Identity) : default));
+        var db = await Allocator("n2").AcquireAsync(Pod("db"), _lease);
+        Assert.Equal((IdentityAllocationStatus.Created, 256u), (db.Status, db.Identity));
 
         var again = await n1.AcquireAsync(web, _lease);
 
@@ -141,8 +142,7 @@ public sealed class IdentityAllocatorTests : IAsyncLifetime
     [Fact]
     public async Task A_collection_racing_a_reacquisition_loses_to_it()
     {
-        var store = new InterceptingStore(_store);
-        var allocator = Track(new IdentityAllocator(store, "n1", 0, NullLogger<IdentityAllocator>.Instance));
+        var allocator = Allocator("n1");
         await allocator.AcquireAsync(Pod("web"), _lease);
         await allocator.ReleaseAsync(256);
         // The collector saw no references and read the id key; the reacquisition's transaction runs before its delete.
