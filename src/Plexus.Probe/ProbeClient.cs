@@ -87,7 +87,7 @@ public static class ProbeClient
     /// <summary>How a held connection ended.</summary>
     /// <param name="Reply">The server's first reply (its name), when one came.</param>
     /// <param name="Exchanges">Request/reply rounds that succeeded after the first reply.</param>
-    /// <param name="End"><c>completed</c> (held for the whole duration), <c>reset</c>, <c>closed</c>, <c>timeout</c> or <c>refused</c>/another socket error.</param>
+    /// <param name="End"><c>completed</c> (held for the whole duration), <c>reset</c>, <c>aborted</c> (the socket was ended locally, e.g. by the agent when its service backend went away), <c>closed</c>, <c>timeout</c> or <c>refused</c>/another socket error.</param>
     /// <param name="Elapsed">Time from connecting until the end.</param>
     public readonly record struct HoldResult(string? Reply, int Exchanges, string End, TimeSpan Elapsed);
 
@@ -139,6 +139,7 @@ public static class ProbeClient
             var end = e.SocketErrorCode switch
             {
                 SocketError.ConnectionReset => "reset",
+                SocketError.ConnectionAborted => "aborted",
                 SocketError.ConnectionRefused => "refused",
                 _ => e.SocketErrorCode.ToString(),
             };

@@ -22,7 +22,7 @@ public static class ProbeCommand
                 {"attempts", "succeeded", "replies": {reply: count}, "errors": {error: count}}; exit 0 when all succeeded.
               --hold D: keep one TCP connection for D, sending a line every --interval and expecting the
                 server's line back; print JSON {"reply", "exchanges", "end", "elapsedMs"} where end is
-                completed, reset, closed, timeout or refused; exit 0 only when completed.
+                completed, reset, aborted (ended locally, e.g. by the agent), closed, timeout or refused; exit 0 only when completed.
           plexus-probe flood IP --count N [--ports FIRST-LAST] [--rate PER_SECOND]
               Send N UDP datagrams (1-10000000), each to the next port of FIRST-LAST (default 1024-65535), from a new
               source port each time the ports wrap: every datagram is a new flow. --rate paces them (default: as fast as possible). Stops after 60 s.

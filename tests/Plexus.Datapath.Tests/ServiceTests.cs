@@ -168,6 +168,30 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_sync_that_removes_a_backend_reports_the_tcp_connections_pinned_to_it()
+    {
+        var web = ClusterIp(80, Backend(PodB, 8080), Backend(PodC, 8080));
+        var dns = ClusterIp(53, Packet.Udp, Backend(PodB, 5353));
+        _dp.Services.Sync([web, dns]);
+        var ports = Enumerable.Range(40000, 64).Select(p => (ushort)p).ToList();
+        var onB = ports.First(p => ExpectedBackend(web, PodA, p, Vip, 80).Equals(IPAddress.Parse(PodB)));
+        var onC = ports.First(p => ExpectedBackend(web, PodA, p, Vip, 80).Equals(IPAddress.Parse(PodC)));
+        foreach (var port in new[] { onB, onC })
+        {
+            _dp.Run(_dp.FromEndpoint, Packet.TcpPacket(PodA, port, Vip, 80));
+        }
+
+        _dp.Run(_dp.FromEndpoint, Packet.UdpPacket(PodA, 41000, Vip, 53));
+        Assert.Empty(_dp.Services.Sync([web, dns]).Stranded);
+
+        // PodB leaves both frontends: its TCP connection is reported, PodC's and the UDP flow are not.
+        var result = _dp.Services.Sync([ClusterIp(80, Backend(PodC, 8080))]);
+
+        Assert.Equal([new ServiceConnection(new IPEndPoint(IPAddress.Parse(PodA), onB), new IPEndPoint(IPAddress.Parse(Vip), 80))], result.Stranded);
+        Assert.Empty(_dp.Services.Sync([ClusterIp(80, Backend(PodC, 8080))]).Stranded);
+    }
+
+    [Fact]
     public void A_frontend_without_backends_refuses_a_syn_with_a_reset_and_reports_158()
     {
         _dp.Services.Sync([ClusterIp(80)]);

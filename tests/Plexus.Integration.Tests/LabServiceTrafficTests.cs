@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Plexus.Datapath;
 using Plexus.Datapath.Maps;
@@ -137,14 +138,54 @@ public sealed class LabServiceTrafficTests
         Assert.All(onOthers, e => Assert.True((string)e.Json["end"]! == "completed", $"untouched connection ended: {e.Result}"));
         Assert.All(onRemoved, e =>
         {
-            // Ended cleanly and promptly by a RST, not black-holed until the client's timeout.
-            Assert.True((string)e.Json["end"]! == "reset", $"connection to the removed backend: {e.Result}");
+            // Ended cleanly and promptly, not black-holed until the client's timeout: aborted by the client's agent, or
+            // (when the agent's sync comes after the client's next packet) a RST from the datapath.
+            Assert.True((string)e.Json["end"]! is "aborted" or "reset", $"connection to the removed backend: {e.Result}");
             Assert.True((long)e.Json["elapsedMs"]! < 18000, $"reset came late (black-holed until the timeout?): {e.Result}");
         });
 
         var after = await CountAsync(lab, "web/client1", $"{vip}:80", 200);
         Assert.Equal(200, after.Succeeded);
         Assert.DoesNotContain("web/web3", after.Replies.Keys);
+    }
+
+    [Fact]
+    public async Task A_client_waiting_for_an_answer_from_a_removed_backend_is_ended_by_its_agent()
+    {
+        await using var lab = new LabUnderTest(Topology);
+        await lab.UpAsync();
+        var vip = await ApplyAsync(lab, WebService, "web", "web");
+
+        // One connection to web3 from each node's client (n2's is local to web3, n1's crosses the tunnel). Each has had
+        // its answer and now waits for more with nothing in flight: no packet of its own would meet the datapath's RST.
+        var waiting = new List<(string Client, Socket Socket, Task<int> Receive)>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            foreach (var (ns, pod) in new[] { ("web", "client1"), ("other", "client2") })
+            {
+                var socket = await ConnectToAsync(lab, ns, pod, vip, "web/web3");
+                await socket.SendAsync("ping\n"u8.ToArray(), SocketFlags.None);
+                Assert.Equal("web/web3", await ReadLineAsync(socket, timeout.Token));
+                waiting.Add(($"{ns}/{pod}", socket, socket.ReceiveAsync(new byte[64], SocketFlags.None, timeout.Token).AsTask()));
+            }
+
+            await DeletePodAsync(lab, "n2", "web", "web3");
+
+            foreach (var (client, _, receive) in waiting)
+            {
+                // Ended by the client's agent (ECONNABORTED), not black-holed until the 30 s cancellation.
+                var ended = await Record.ExceptionAsync(() => receive);
+                Assert.True(ended is SocketException { SocketErrorCode: SocketError.ConnectionAborted }, $"{client}: {ended?.GetType().Name} {ended?.Message}");
+            }
+        }
+        finally
+        {
+            foreach (var (_, socket, _) in waiting)
+            {
+                socket.Dispose();
+            }
+        }
     }
 
     [Fact]
@@ -360,6 +401,46 @@ public sealed class LabServiceTrafficTests
         var json = JsonNode.Parse(run.Stdout.Trim()) ?? throw new InvalidOperationException(run.ToString());
         var replies = json["replies"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!);
         return new Tally((int)json["succeeded"]!, replies, $"{from} → {target}: {run}");
+    }
+
+    /// <summary>A TCP socket in the pod's namespace connected through <paramref name="vip"/>:80 to <paramref name="backend"/> (tries new source ports until Maglev picks it).</summary>
+    private static async Task<Socket> ConnectToAsync(LabUnderTest lab, string ns, string pod, string vip, string backend)
+    {
+        using var netns = NetNs.Open(LabNames.Pod(lab.Name, "c1", ns, pod));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var socket = NetNs.Run(netns, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(vip), 80), deadline.Token);
+                if (await ReadLineAsync(socket, deadline.Token) == backend)
+                {
+                    return socket;
+                }
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            socket.Dispose();
+        }
+
+        throw new InvalidOperationException($"64 connections from {ns}/{pod} to {vip}:80 never reached {backend}");
+    }
+
+    private static async Task<string> ReadLineAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (await socket.ReceiveAsync(one, SocketFlags.None, cancellationToken) == 1 && one[0] != (byte)'\n')
+        {
+            line.Add(one[0]);
+        }
+
+        return System.Text.Encoding.UTF8.GetString([.. line]).TrimEnd('\r');
     }
 
     private static async Task DeletePodAsync(LabUnderTest lab, string node, string ns, string pod)

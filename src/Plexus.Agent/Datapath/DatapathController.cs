@@ -99,7 +99,7 @@ public sealed partial class DatapathController(
             ipcache.RunAsync(ApplyIpCache, stoppingToken),
             nodes.RunAsync(ApplyNodes, stoppingToken),
             gc.RunAsync(config.IdentityGcInterval, stoppingToken),
-            services.RunAsync(_datapath.Services, stoppingToken),
+            services.RunAsync(new ReapingServiceDatapath(_datapath.Services, new StrandedConnectionReaper(endpoints, loggerFactory.CreateLogger<StrandedConnectionReaper>())), stoppingToken),
             policies.RunAsync(_datapath.Policy, new IpCacheCidrSink(_datapath), stoppingToken),
             flows.RunAsync(_datapath, resolver, stoppingToken),
             FollowLeaseAsync(lease, stoppingToken)).ConfigureAwait(false);

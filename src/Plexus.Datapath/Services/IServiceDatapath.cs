@@ -6,7 +6,8 @@ public interface IServiceDatapath
     /// <summary>
     /// Makes the programmed frontends equal to <paramref name="desired"/> (complete set; absent frontends are removed).
     /// Idempotent; after an agent restart the first sync adopts what the pinned maps hold and changes only the difference.
-    /// Connections pinned to a backend that disappears are ended with a TCP RST on their next packet.
+    /// Connections pinned to a backend that disappears are ended with a TCP RST on their next packet; the TCP ones are
+    /// listed in <see cref="ServiceSyncResult.Stranded"/>, for the clients that send none.
     /// </summary>
     ServiceSyncResult Sync(IReadOnlyCollection<ServiceFrontend> desired);
 

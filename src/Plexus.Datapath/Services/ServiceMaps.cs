@@ -36,6 +36,7 @@ public sealed class ServiceMaps : IServiceDatapath
     private readonly Dictionary<L4Address, BackendSlot> _backendsByKey = [];
     private readonly Dictionary<uint, L4Address> _backendsById = [];
     private readonly HashSet<ushort> _serviceIds = [];
+    private readonly HashSet<uint> _released = [];
     private Dictionary<string, byte[]> _tables = [];
     private Dictionary<ushort, string>? _owners;
     private uint _nextBackendId = 1;
@@ -71,6 +72,7 @@ public sealed class ServiceMaps : IServiceDatapath
         ArgumentNullException.ThrowIfNull(desired);
         lock (_lock)
         {
+            _released.Clear();
             var errors = new List<string>();
             var wanted = new SortedDictionary<L4Address, (ServiceFrontend Frontend, L4Address[] Backends)>();
             var kept = new HashSet<L4Address>();
@@ -146,7 +148,7 @@ public sealed class ServiceMaps : IServiceDatapath
 
             PruneTableCache();
             _owners = null;
-            return new ServiceSyncResult(added, updated, removed, errors);
+            return new ServiceSyncResult(added, updated, removed, errors) { Stranded = StrandedConnections() };
         }
     }
 
@@ -330,6 +332,7 @@ public sealed class ServiceMaps : IServiceDatapath
             if (--slot.Refs <= 0)
             {
                 TryDelete(_backends, id);
+                _released.Add(id);
                 _backendsByKey.Remove(key);
                 _backendsById.Remove(id);
             }
@@ -428,6 +431,31 @@ public sealed class ServiceMaps : IServiceDatapath
         }
 
         return counts;
+    }
+
+    /// <summary>Open TCP connections (CT_SERVICE entries) pinned to a backend this sync removed from the map.</summary>
+    private List<ServiceConnection> StrandedConnections()
+    {
+        var stranded = new List<ServiceConnection>();
+        if (_released.Count == 0)
+        {
+            return stranded;
+        }
+
+        var now = (uint)(Stopwatch.GetTimestamp() / Stopwatch.Frequency);
+        foreach (var (tuple, entry) in _conntrack.GetEntries<FlowTuple, CtEntry>())
+        {
+            if (tuple.Scope == DatapathConstants.CtScopeService && tuple.Protocol == (byte)ProtocolType.Tcp && _released.Contains(entry.BackendId)
+                && entry.Lifetime >= now && (entry.Flags & DatapathConstants.CtClosing) == 0)
+            {
+                stranded.Add(new ServiceConnection(
+                    new IPEndPoint(tuple.SourceAddress.ToIPAddress(tuple.Family), IPAddress.NetworkToHostOrder((short)tuple.SourcePort) & 0xffff),
+                    new IPEndPoint(tuple.DestinationAddress.ToIPAddress(tuple.Family), IPAddress.NetworkToHostOrder((short)tuple.DestinationPort) & 0xffff)));
+            }
+        }
+
+        _released.Clear();
+        return stranded;
     }
 
     /// <summary>Reads what the pinned maps hold: frontends with their ids and tables, backends with their ids; drops leftovers.</summary>
