@@ -192,6 +192,32 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public void Connection_counts_and_stranded_connections_cover_a_conntrack_table_read_in_several_batches()
+    {
+        var web = ClusterIp(80, Backend(PodB, 8080), Backend(PodC, 8080));
+        _dp.Services.Sync([web]);
+        var frontend = Assert.Single(_dp.Services.List());
+        var onB = frontend.Backends.Single(b => b.Backend.Address.ToString() == PodB).BackendId;
+        var onC = frontend.Backends.Single(b => b.Backend.Address.ToString() == PodC).BackendId;
+        const int connections = 3 * Plexus.Interop.Bpf.BpfMap.EntriesPerBatch;
+        var keys = new FlowTuple[connections];
+        var values = new CtEntry[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            keys[i] = Tuple(PodA, (ushort)(10000 + i), Vip, 80, Packet.Tcp, DatapathConstants.CtScopeService);
+            values[i] = new CtEntry { Lifetime = uint.MaxValue, RevNat = (ushort)frontend.ServiceId, BackendId = (uint)(i % 3 == 0 ? onC : onB)  };
+        }
+
+        _dp.Map(MapNames.Conntrack).UpdateBatch<FlowTuple, CtEntry>(keys, values);
+
+        var counts = Assert.Single(_dp.Services.List()).Backends.ToDictionary(b => b.Backend.Address.ToString(), b => b.Connections);
+        Assert.Equal(connections / 3, counts[PodC]);
+        Assert.Equal(connections * 2 / 3, counts[PodB]);
+        var stranded = _dp.Services.Sync([ClusterIp(80, Backend(PodC, 8080))]).Stranded;
+        Assert.Equal(connections * 2 / 3, stranded.Select(c => c.Client.Port).Distinct().Count());
+    }
+
+    [Fact]
     public void A_frontend_without_backends_refuses_a_syn_with_a_reset_and_reports_158()
     {
         _dp.Services.Sync([ClusterIp(80)]);

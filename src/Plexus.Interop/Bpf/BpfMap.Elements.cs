@@ -120,20 +120,87 @@ public sealed unsafe partial class BpfMap
         }
     }
 
-    /// <summary>Enumerates key/value pairs, skipping keys deleted between the key walk and the lookup. Not for per-CPU maps.</summary>
+    /// <summary>
+    /// Enumerates key/value pairs. Not for per-CPU maps. Maps with batch support (hashes, LRU hashes, arrays) are read
+    /// <see cref="EntriesPerBatch"/> entries per syscall, bucket by bucket, so a key evicted meanwhile does not restart
+    /// the walk; others (LPM tries) by a key walk with one lookup per key, skipping keys deleted in between.
+    /// </summary>
     public IEnumerable<KeyValuePair<TKey, TValue>> GetEntries<TKey, TValue>()
         where TKey : unmanaged
         where TValue : unmanaged
     {
         CheckTypes<TKey, TValue>();
-        foreach (var key in GetKeys<TKey>())
+        var keys = new TKey[EntriesPerBatch];
+        var values = new TValue[EntriesPerBatch];
+        var cursor = new BpfBatchCursor();
+        var count = FirstBatch(cursor, ref keys, ref values);
+        if (count < 0)
         {
-            if (TryLookup(in key, out TValue value))
+            foreach (var key in GetKeys<TKey>())
             {
-                yield return new KeyValuePair<TKey, TValue>(key, value);
+                if (TryLookup(in key, out TValue value))
+                {
+                    yield return new KeyValuePair<TKey, TValue>(key, value);
+                }
+            }
+
+            yield break;
+        }
+
+        while (true)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return new KeyValuePair<TKey, TValue>(keys[i], values[i]);
+            }
+
+            if (cursor.IsComplete)
+            {
+                yield break;
+            }
+
+            count = NextBatch(cursor, ref keys, ref values);
+        }
+    }
+
+    /// <summary>Entries read per batch syscall by <see cref="GetEntries{TKey,TValue}"/> (grown when one hash bucket holds more).</summary>
+    public const int EntriesPerBatch = 1024;
+
+    // The first batch of a walk, or -1 when the map type has no batch lookup (the caller walks keys instead).
+    private int FirstBatch<TKey, TValue>(BpfBatchCursor cursor, ref TKey[] keys, ref TValue[] values)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        try
+        {
+            return NextBatch(cursor, ref keys, ref values);
+        }
+        catch (BpfException e) when (e.Errno is BpfErrors.EINVAL or BpfErrors.ENOTSUPP or BpfErrors.EOPNOTSUPP)
+        {
+            return -1;
+        }
+    }
+
+    // One batch; a hash bucket larger than the buffers (ENOSPC, nothing copied, position kept) doubles them and retries.
+    private int NextBatch<TKey, TValue>(BpfBatchCursor cursor, ref TKey[] keys, ref TValue[] values)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        while (true)
+        {
+            try
+            {
+                return LookupBatch<TKey, TValue>(cursor, keys, values);
+            }
+            catch (BpfException e) when (e.Errno == BpfErrors.ENOSPC && keys.Length < MaxEntriesPerBatch)
+            {
+                keys = new TKey[keys.Length * 2];
+                values = new TValue[values.Length * 2];
             }
         }
     }
+
+    private const int MaxEntriesPerBatch = 1 << 20;
 
     private bool NextKey<TKey>(bool started, TKey current, out TKey next)
         where TKey : unmanaged

@@ -25,6 +25,12 @@ internal static unsafe class BpfErrors
     /// <summary>EBUSY: resource busy (a racing mount).</summary>
     public const int EBUSY = 16;
 
+    /// <summary>EOPNOTSUPP: operation not supported.</summary>
+    public const int EOPNOTSUPP = 95;
+
+    /// <summary>ENOTSUPP (kernel-internal 524): the map type lacks the operation, e.g. batch lookups of an LPM trie.</summary>
+    public const int ENOTSUPP = 524;
+
     /// <summary>Returns <paramref name="rc"/> when non-negative; otherwise throws for the negative errno it carries.</summary>
     public static int Check(int rc, string operation) => rc >= 0 ? rc : throw new BpfException(operation, -rc);
 
