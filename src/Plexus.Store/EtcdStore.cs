@@ -219,6 +219,7 @@ public sealed class EtcdStore : IStore
         {
             StoreCompareTarget.CreateRevision => new EtcdCompare(key, "CREATE", CompareEqual, CreateRevision: compare.Revision),
             StoreCompareTarget.ModRevision => new EtcdCompare(key, "MOD", CompareEqual, ModRevision: compare.Revision),
+            StoreCompareTarget.Value => new EtcdCompare(key, "VALUE", CompareEqual, Value: Encoding.UTF8.GetBytes(compare.Value ?? string.Empty)),
             _ => throw new ArgumentException($"unknown compare target {compare.Target}", nameof(compare)),
         };
     }

@@ -33,8 +33,8 @@ internal sealed record EtcdDeleteRangeRequest(byte[] Key, byte[]? RangeEnd = nul
 /// <summary>Response of put and delete-range; <see cref="Deleted"/> is set by delete-range only.</summary>
 internal sealed record EtcdWriteResponse(EtcdHeader Header, long Deleted);
 
-/// <summary>A txn compare on the create or mod revision of a key (target "CREATE" or "MOD", result "EQUAL").</summary>
-internal sealed record EtcdCompare(byte[] Key, string Target, string Result, long? CreateRevision = null, long? ModRevision = null);
+/// <summary>A txn compare on the create or mod revision or the value of a key (target "CREATE", "MOD" or "VALUE", result "EQUAL").</summary>
+internal sealed record EtcdCompare(byte[] Key, string Target, string Result, long? CreateRevision = null, long? ModRevision = null, byte[]? Value = null);
 
 /// <summary>One txn operation: a put, a delete or a range read.</summary>
 internal sealed record EtcdRequestOp(

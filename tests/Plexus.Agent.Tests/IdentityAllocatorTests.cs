@@ -185,6 +185,48 @@ public sealed class IdentityAllocatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Labels_another_node_holds_are_referenced_in_one_transaction_with_the_number_known_beforehand()
+    {
+        var n1 = Allocator("n1");
+        Assert.Equal(256u, (await n1.AcquireAsync(Pod("web"), _lease)).Identity);
+        var before = await _store.GetAsync("plexus/identities/id/256");
+        var store = new InterceptingStore(_store);
+        var n2 = Track(new IdentityAllocator(store, "n2", 0, NullLogger<IdentityAllocator>.Instance));
+        Assert.Null(n2.Expected(Pod("web")));
+        n2.UseKnownIdentities(labels => labels == Pod("web").Canonical ? 256u : null);
+        Assert.Equal(256u, n2.Expected(Pod("web")));
+
+        var found = await n2.AcquireAsync(Pod("web"), _lease);
+
+        Assert.Equal((IdentityAllocationStatus.Found, 256u), (found.Status, found.Identity));
+        Assert.Equal((0, 0, 0, 1), (store.Gets, store.Lists, store.Puts, store.Transacts));
+        Assert.Equal(_lease, (await _store.GetAsync("plexus/identities/refs/256/n2"))?.Lease);
+        // A collector that read the id key before the reference can no longer delete it.
+        Assert.False((await _store.DeleteIfAsync("plexus/identities/id/256", before!.ModRevision)).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_stale_view_of_the_cluster_identities_falls_back_to_the_store()
+    {
+        var n1 = Allocator("n1");
+        await n1.AcquireAsync(Pod("web"), _lease);
+        await n1.AcquireAsync(Pod("db"), _lease);
+        var n2 = Allocator("n2");
+        // The view says web is 257 (db's number) and cache is 300 (no such identity): both are checked in the store.
+        n2.UseKnownIdentities(labels => labels == Pod("web").Canonical ? 257u : labels == Pod("cache").Canonical ? 300u : null);
+
+        var web = await n2.AcquireAsync(Pod("web"), _lease);
+        var cache = await n2.AcquireAsync(Pod("cache"), _lease);
+
+        Assert.Equal((IdentityAllocationStatus.Found, 256u), (web.Status, web.Identity));
+        Assert.Equal((IdentityAllocationStatus.Created, 258u), (cache.Status, cache.Identity));
+        Assert.Null(await _store.GetAsync("plexus/identities/refs/257/n2"));
+        Assert.Null(await _store.GetAsync("plexus/identities/refs/300/n2"));
+        Assert.Null(await _store.GetAsync("plexus/identities/id/300"));
+        Assert.Equal(Pod("db").Canonical, (await _store.GetAsync("plexus/identities/id/257"))?.Value);
+    }
+
+    [Fact]
     public async Task Only_the_most_recent_releases_are_remembered()
     {
         var store = new InterceptingStore(_store);

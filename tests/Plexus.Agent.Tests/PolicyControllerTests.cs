@@ -69,6 +69,23 @@ public sealed class PolicyControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Identities_are_looked_up_by_labels_in_the_mirror_and_follow_its_changes()
+    {
+        static string Labels(string ns, string app) => IdentityLabels.ForPod("c1", ns, new Dictionary<string, string> { ["app"] = app }).Canonical;
+        var controller = Start();
+
+        await WaitFor(() => controller.IdentityOf(Labels("x", "web")) == Web);
+        Assert.Equal(Other, controller.IdentityOf(Labels("y", "client")));
+        Assert.Null(controller.IdentityOf(Labels("x", "db")));
+
+        await Identity(1003, "x", "db");
+        await WaitFor(() => controller.IdentityOf(Labels("x", "db")) == 1003);
+        await _store.DeleteAsync(StoreKeys.IdentityId(Web));
+        await WaitFor(() => controller.IdentityOf(Labels("x", "web")) is null);
+        Assert.Equal(Client, controller.IdentityOf(Labels("x", "client")));
+    }
+
+    [Fact]
     public async Task Deleting_the_policy_opens_the_endpoint_again_and_a_removed_endpoint_is_removed_from_the_maps()
     {
         Start();
@@ -127,7 +144,7 @@ public sealed class PolicyControllerTests : IAsyncLifetime
         Assert.True(_datapath.SyncCount >= 5);
     }
 
-    private void Start()
+    private PolicyController Start()
     {
         var config = new AgentConfig
         {
@@ -141,6 +158,7 @@ public sealed class PolicyControllerTests : IAsyncLifetime
         };
         var controller = new PolicyController(_store, config, TimeProvider.System, NullLoggerFactory.Instance);
         _loop = Running.Start(ct => controller.RunAsync(_datapath, _datapath, ct));
+        return controller;
     }
 
     private Task<string> Apply(string yaml) => StoredResources.ApplyAsync(_store, yaml);

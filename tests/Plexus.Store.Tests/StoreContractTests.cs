@@ -406,6 +406,23 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_value_compare_holds_only_for_an_existing_key_with_exactly_that_value()
+    {
+        await Store.PutAsync(Prefix + "k", "labels=a");
+        await Store.PutAsync(Prefix + "empty", "");
+
+        Assert.True((await Store.TransactAsync([StoreCompare.ValueIs(Prefix + "k", "labels=a")], [StoreOp.Put(Prefix + "k", "labels=a")], [])).Succeeded);
+        Assert.False((await Store.TransactAsync([StoreCompare.ValueIs(Prefix + "k", "labels=A")], [StoreOp.Delete(Prefix + "k")], [])).Succeeded);
+        Assert.False((await Store.TransactAsync([StoreCompare.ValueIs(Prefix + "k", "labels=a"), StoreCompare.ValueIs(Prefix + "k", "labels")], [StoreOp.Delete(Prefix + "k")], [])).Succeeded);
+        Assert.True((await Store.TransactAsync([StoreCompare.ValueIs(Prefix + "empty", "")], [], [])).Succeeded);
+
+        // An absent key never meets a value compare, not even the empty value.
+        Assert.False((await Store.TransactAsync([StoreCompare.ValueIs(Prefix + "absent", "")], [StoreOp.Put(Prefix + "absent", "x")], [])).Succeeded);
+        Assert.Null(await Store.GetAsync(Prefix + "absent"));
+        Assert.Equal("labels=a", (await Store.GetAsync(Prefix + "k"))!.Value);
+    }
+
+    [Fact]
     public async Task Gets_in_a_transaction_read_each_key_and_a_read_only_transaction_bumps_no_revision()
     {
         var a = await Store.PutAsync(Prefix + "a", "1");

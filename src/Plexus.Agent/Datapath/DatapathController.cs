@@ -88,6 +88,7 @@ public sealed partial class DatapathController(
         }
 
         LogDatapathStarted(_logger, block.ToString(), nodeAddress.ToString(), config.BpfPinDirectory);
+        identities.UseKnownIdentities(policies.IdentityOf);
         endpoints.Activate(_datapath, addresses, nodeAddress);
         await RetryAsync(async () => { await endpoints.RestoreAsync(stoppingToken).ConfigureAwait(false); return true; }, stoppingToken).ConfigureAwait(false);
 

@@ -45,6 +45,7 @@ public sealed partial class IdentityAllocator : IDisposable
     private readonly Lock _releasedLock = new();
     private readonly Dictionary<string, LinkedListNode<Released>> _released = new(StringComparer.Ordinal);
     private readonly LinkedList<Released> _releaseOrder = new();
+    private Func<string, uint?>? _known;
 
     /// <summary>Creates the allocator of <paramref name="node"/>, allocating from the range of <paramref name="clusterId"/> (0–255).</summary>
     public IdentityAllocator(IStore store, string node, int clusterId, ILogger<IdentityAllocator> logger)
@@ -128,10 +129,17 @@ public sealed partial class IdentityAllocator : IDisposable
     }
 
     /// <summary>
+    /// Lets the allocator look up the cluster's identities by labels (canonical form → number; the policy controller's
+    /// mirror of the id keys) for labels this node neither holds nor released lately. Such an identity is referenced in
+    /// one store transaction instead of four round trips, and <see cref="Expected"/> gives its number beforehand.
+    /// </summary>
+    public void UseKnownIdentities(Func<string, uint?> lookup) => Volatile.Write(ref _known, lookup);
+
+    /// <summary>
     /// The number <see cref="AcquireAsync"/> will most likely give <paramref name="labels"/>, known without the store: the
-    /// identity this node holds for them, the one it released last (reacquired unless it was collected since), or a
-    /// reserved number; null when the store must be asked. Lets a caller do work that needs the number while the store
-    /// confirms it.
+    /// identity this node holds for them, the one it released last (reacquired unless it was collected since), the one
+    /// the cluster has for them (<see cref="UseKnownIdentities"/>), or a reserved number; null when the store must be
+    /// asked. Lets a caller do work that needs the number while the store confirms it.
     /// </summary>
     public uint? Expected(IdentityLabels labels)
     {
@@ -148,8 +156,13 @@ public sealed partial class IdentityAllocator : IDisposable
 
         lock (_releasedLock)
         {
-            return _released.TryGetValue(labels.Canonical, out var node) ? node.Value.Identity : null;
+            if (_released.TryGetValue(labels.Canonical, out var node))
+            {
+                return node.Value.Identity;
+            }
         }
+
+        return Volatile.Read(ref _known)?.Invoke(labels.Canonical);
     }
 
     /// <summary>
@@ -297,6 +310,12 @@ public sealed partial class IdentityAllocator : IDisposable
             return (IdentityAllocationStatus.Found, again);
         }
 
+        if (Volatile.Read(ref _known)?.Invoke(labels.Canonical) is { } known
+            && await ReferenceKnownAsync(known, labels, lease, cancellationToken).ConfigureAwait(false))
+        {
+            return (IdentityAllocationStatus.Found, known);
+        }
+
         var indexKey = StoreKeys.IdentityByLabels(labels);
         HashSet<uint>? used = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -390,6 +409,20 @@ public sealed partial class IdentityAllocator : IDisposable
         }
 
         return null;
+    }
+
+    // The one-transaction path for labels the cluster already has an identity for: references `identity` when its id key
+    // holds the labels and the labels key holds the number (the id key's rewrite in the same transaction is the general
+    // path's CAS against a collector). False: the view was stale (collected, or another number); take the general path.
+    private async Task<bool> ReferenceKnownAsync(uint identity, IdentityLabels labels, long lease, CancellationToken cancellationToken)
+    {
+        var idKey = StoreKeys.IdentityId(identity);
+        var txn = await _store.TransactAsync(
+            [StoreCompare.ValueIs(idKey, labels.Canonical), StoreCompare.ValueIs(StoreKeys.IdentityByLabels(labels), identity.ToString(CultureInfo.InvariantCulture))],
+            [StoreOp.Put(StoreKeys.IdentityRef(identity, Node), Node, lease), StoreOp.Put(idKey, labels.Canonical)],
+            [],
+            cancellationToken).ConfigureAwait(false);
+        return txn.Succeeded;
     }
 
     // Remembers a released identity when its keys agree (the id key holds the labels, the labels key the number).

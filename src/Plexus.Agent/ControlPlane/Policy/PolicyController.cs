@@ -46,6 +46,7 @@ public sealed partial class PolicyController
     private List<PrefixMirror<Resource>> _policies = [];
     private PrefixMirror<NamespaceResource>? _namespaces;
     private PrefixMirror<IdentityLabels>? _identities;
+    private IdentityIndex? _identityIndex;
     private PrefixMirror<IpCacheRecord>? _ipcache;
     private PrefixMirror<EndpointRecord>? _endpoints;
     private IPolicyDatapath? _datapath;
@@ -370,6 +371,37 @@ public sealed partial class PolicyController
         return parsed.Errors.Count == 0 && parsed.Resources is [NamespaceResource ns] ? ns : null;
     }
 
+    /// <summary>
+    /// The cluster's identity for labels in canonical form, from the mirrored id keys; null when none is known or the
+    /// mirror is not running yet. The answer may be stale: callers confirm it in the store.
+    /// </summary>
+    public uint? IdentityOf(string canonicalLabels)
+    {
+        if (Volatile.Read(ref _identities) is not { } mirror)
+        {
+            return null;
+        }
+
+        var snapshot = mirror.Snapshot;
+        var index = Volatile.Read(ref _identityIndex);
+        if (index is null || !ReferenceEquals(index.Snapshot, snapshot))
+        {
+            var byLabels = new Dictionary<string, uint>(snapshot.Count, StringComparer.Ordinal);
+            foreach (var (key, labels) in snapshot)
+            {
+                if (IdentityKeys.TryParseId(key, out var id))
+                {
+                    byLabels.TryAdd(labels.Canonical, id);
+                }
+            }
+
+            index = new IdentityIndex(snapshot, byLabels);
+            Volatile.Write(ref _identityIndex, index);
+        }
+
+        return index.ByLabels.TryGetValue(canonicalLabels, out var identity) ? identity : null;
+    }
+
     private static IdentityLabels? DecodeIdentity(KeyValue kv) =>
         IdentityKeys.TryParseId(kv.Key, out _) && IdentityLabels.TryParse(kv.Value, out var labels) ? labels : null;
 
@@ -384,4 +416,6 @@ public sealed partial class PolicyController
 
     [LoggerMessage(EventId = 1703, Level = LogLevel.Warning, Message = "Policy {Key} ignored: {Reason}")]
     private static partial void LogPolicyRejected(ILogger logger, string key, string reason);
+
+    private sealed record IdentityIndex(ImmutableDictionary<string, IdentityLabels> Snapshot, Dictionary<string, uint> ByLabels);
 }
