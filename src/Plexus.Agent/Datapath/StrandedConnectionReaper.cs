@@ -15,13 +15,13 @@ namespace Plexus.Agent.Datapath;
 /// </summary>
 public sealed partial class StrandedConnectionReaper(EndpointManager endpoints, ILogger<StrandedConnectionReaper> logger)
 {
-    /// <summary>Aborts the local clients' sockets of <paramref name="stranded"/>; returns how many existed and were ended. Never throws.</summary>
-    public int End(IReadOnlyList<ServiceConnection> stranded)
+    /// <summary>Aborts the local clients' sockets of <paramref name="stranded"/>, logging how many existed per pod. Never throws.</summary>
+    public void End(IReadOnlyList<ServiceConnection> stranded)
     {
         ArgumentNullException.ThrowIfNull(stranded);
         if (stranded.Count == 0)
         {
-            return 0;
+            return;
         }
 
         var local = new Dictionary<string, LocalEndpoint>(StringComparer.Ordinal);
@@ -30,7 +30,6 @@ public sealed partial class StrandedConnectionReaper(EndpointManager endpoints, 
             local.TryAdd(endpoint.Ip, endpoint);
         }
 
-        var ended = 0;
         foreach (var group in stranded.GroupBy(c => c.Client.Address.ToString(), StringComparer.Ordinal))
         {
             if (!local.TryGetValue(group.Key, out var endpoint))
@@ -46,7 +45,6 @@ public sealed partial class StrandedConnectionReaper(EndpointManager endpoints, 
                     using var diag = new SockDiag();
                     return group.Count(c => diag.DestroyTcp(c.Client, c.Frontend));
                 });
-                ended += count;
                 LogEnded(logger, count, endpoint.Key);
             }
 #pragma warning disable CA1031 // a pod that went away meanwhile, or a kernel without SOCK_DESTROY: its clients still get the datapath's RST
@@ -56,8 +54,6 @@ public sealed partial class StrandedConnectionReaper(EndpointManager endpoints, 
                 LogFailed(logger, endpoint.Key, e.Message);
             }
         }
-
-        return ended;
     }
 
     [LoggerMessage(EventId = 1604, Level = LogLevel.Information, Message = "Ended {Count} connection(s) of {Endpoint} whose service backend was removed")]

@@ -17,7 +17,6 @@ public sealed class BpfMapMetricsCollector : IMetricsCollector, IDisposable
     /// <summary>How long counted entries are reused.</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(10);
 
-    private const int BatchSize = 1024;
     private readonly Func<NodeDatapath?> _datapath;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -66,7 +65,7 @@ public sealed class BpfMapMetricsCollector : IMetricsCollector, IDisposable
         }
     }
 
-    /// <summary>Entries of a hash-type map, by batch lookups (falling back to a key walk where batches are not supported).</summary>
+    /// <summary>Entries of a hash-type map, by batch lookups (<see cref="BpfMap.GetEntries{TKey,TValue}"/>; a key walk where batches are not supported or fail).</summary>
     public static long CountEntries<TKey, TValue>(BpfMap map)
         where TKey : unmanaged
         where TValue : unmanaged
@@ -74,21 +73,7 @@ public sealed class BpfMapMetricsCollector : IMetricsCollector, IDisposable
         ArgumentNullException.ThrowIfNull(map);
         try
         {
-            var keys = new TKey[BatchSize];
-            var values = new TValue[BatchSize];
-            var cursor = new BpfBatchCursor();
-            long total = 0;
-            while (!cursor.IsComplete)
-            {
-                var n = map.LookupBatch(cursor, keys, values);
-                total += n;
-                if (n == 0 && !cursor.IsComplete)
-                {
-                    break;
-                }
-            }
-
-            return total;
+            return map.GetEntries<TKey, TValue>().LongCount();
         }
         catch (BpfException)
         {

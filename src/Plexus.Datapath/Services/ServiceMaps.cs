@@ -418,14 +418,8 @@ public sealed class ServiceMaps : IServiceDatapath
     private Dictionary<(int Service, uint Backend), long> CountConnections()
     {
         var counts = new Dictionary<(int, uint), long>();
-        var now = (uint)(Stopwatch.GetTimestamp() / Stopwatch.Frequency);
-        foreach (var (tuple, entry) in _conntrack.GetEntries<FlowTuple, CtEntry>())
+        foreach (var (_, entry) in OpenServiceConnections())
         {
-            if (tuple.Scope != DatapathConstants.CtScopeService || entry.Lifetime < now || (entry.Flags & DatapathConstants.CtClosing) != 0)
-            {
-                continue;
-            }
-
             var key = ((int)entry.RevNat, entry.BackendId);
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
@@ -436,26 +430,32 @@ public sealed class ServiceMaps : IServiceDatapath
     /// <summary>Open TCP connections (CT_SERVICE entries) pinned to a backend this sync removed from the map.</summary>
     private List<ServiceConnection> StrandedConnections()
     {
-        var stranded = new List<ServiceConnection>();
         if (_released.Count == 0)
         {
-            return stranded;
+            return [];
         }
 
+        var stranded = OpenServiceConnections()
+            .Where(c => c.Tuple.Protocol == (byte)ProtocolType.Tcp && _released.Contains(c.Entry.BackendId))
+            .Select(c => new ServiceConnection(
+                new IPEndPoint(c.Tuple.SourceAddress.ToIPAddress(c.Tuple.Family), BinaryPrimitives.ReverseEndianness(c.Tuple.SourcePort)),
+                new IPEndPoint(c.Tuple.DestinationAddress.ToIPAddress(c.Tuple.Family), BinaryPrimitives.ReverseEndianness(c.Tuple.DestinationPort))))
+            .ToList();
+        _released.Clear();
+        return stranded;
+    }
+
+    /// <summary>The CT_SERVICE entries of connections that are neither closing nor expired.</summary>
+    private IEnumerable<(FlowTuple Tuple, CtEntry Entry)> OpenServiceConnections()
+    {
         var now = (uint)(Stopwatch.GetTimestamp() / Stopwatch.Frequency);
         foreach (var (tuple, entry) in _conntrack.GetEntries<FlowTuple, CtEntry>())
         {
-            if (tuple.Scope == DatapathConstants.CtScopeService && tuple.Protocol == (byte)ProtocolType.Tcp && _released.Contains(entry.BackendId)
-                && entry.Lifetime >= now && (entry.Flags & DatapathConstants.CtClosing) == 0)
+            if (tuple.Scope == DatapathConstants.CtScopeService && entry.Lifetime >= now && (entry.Flags & DatapathConstants.CtClosing) == 0)
             {
-                stranded.Add(new ServiceConnection(
-                    new IPEndPoint(tuple.SourceAddress.ToIPAddress(tuple.Family), IPAddress.NetworkToHostOrder((short)tuple.SourcePort) & 0xffff),
-                    new IPEndPoint(tuple.DestinationAddress.ToIPAddress(tuple.Family), IPAddress.NetworkToHostOrder((short)tuple.DestinationPort) & 0xffff)));
+                yield return (tuple, entry);
             }
         }
-
-        _released.Clear();
-        return stranded;
     }
 
     /// <summary>Reads what the pinned maps hold: frontends with their ids and tables, backends with their ids; drops leftovers.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -49,8 +50,8 @@ public sealed class SockDiag : IDisposable
                 Family = local.AddressFamily == AddressFamily.InterNetwork ? Rtnl.AfInet : Rtnl.AfInet6,
                 Protocol = (byte)ProtocolType.Tcp,
                 States = uint.MaxValue,
-                SourcePort = NetworkOrder(local.Port),
-                DestinationPort = NetworkOrder(remote.Port),
+                SourcePort = BinaryPrimitives.ReverseEndianness((ushort)local.Port),
+                DestinationPort = BinaryPrimitives.ReverseEndianness((ushort)remote.Port),
                 Interface = 0,
                 Cookie0 = NoCookie,
                 Cookie1 = NoCookie,
@@ -77,8 +78,6 @@ public sealed class SockDiag : IDisposable
 
     /// <summary>Closes the netlink socket.</summary>
     public void Dispose() => _socket.Dispose();
-
-    private static ushort NetworkOrder(int port) => (ushort)IPAddress.HostToNetworkOrder((short)port);
 
     /// <summary>nlmsghdr followed by struct inet_diag_req_v2.</summary>
     [StructLayout(LayoutKind.Sequential)]
